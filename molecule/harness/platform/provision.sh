@@ -1,0 +1,46 @@
+#!/bin/sh
+# Runs inside the platform image build (see Dockerfile). Installs what a
+# target VPS has before our roles run: systemd, python3, sudo, curl, a Docker
+# engine with the compose v2 CLI plugin; then adapts systemd to a container.
+set -eu
+: "${SUITE:?}" "${MIRROR:?}"
+export DEBIAN_FRONTEND=noninteractive
+
+pkgs="systemd systemd-sysv dbus libpam-systemd python3 python3-yaml sudo curl
+      ca-certificates iproute2 procps docker.io"
+case "$SUITE" in
+  bookworm) ;;                                  # compose v2 comes from trixie below
+  *) pkgs="$pkgs docker-cli docker-compose" ;;  # trixie: CLI split out, compose is v2
+esac
+
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+
+if [ "$SUITE" = bookworm ]; then
+  # Debian 12's docker-compose is Compose v1; take the v2 CLI plugin (a static
+  # Go binary) from trixie's package without installing trixie's dependencies.
+  echo "deb $MIRROR trixie main" >/etc/apt/sources.list.d/harness-trixie.list
+  apt-get update -qq
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download -qq docker-compose/trixie && dpkg -x docker-compose_*.deb x)
+  install -D -m 0755 "$tmp/x/usr/libexec/docker/cli-plugins/docker-compose" \
+    /usr/libexec/docker/cli-plugins/docker-compose
+  rm -rf "$tmp" /etc/apt/sources.list.d/harness-trixie.list
+fi
+docker compose version >/dev/null
+
+# systemd in a container: nothing to load into the host kernel, no consoles.
+systemctl mask systemd-modules-load.service getty.target console-getty.service \
+  systemd-firstboot.service >/dev/null 2>&1 || true
+if [ "$SUITE" != bookworm ]; then
+  # Docker 26 on this cgroup-v1/IPv4-only test host fails to start containers
+  # ("failed to disable IPv6 on container's interface") without this.
+  mkdir -p /etc/systemd/system/docker.service.d
+  printf '[Service]\nEnvironment=DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1\n' \
+    >/etc/systemd/system/docker.service.d/harness-ipv6.conf
+fi
+systemctl enable docker.service >/dev/null 2>&1
+
+apt-get clean
+rm -rf /var/lib/apt/lists/* /var/log/apt/* /var/cache/debconf/*-old

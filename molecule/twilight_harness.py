@@ -1,0 +1,102 @@
+"""Helpers shared by the testinfra suites of every Molecule scenario (imported by their tests).
+
+Molecule's verifier runs pytest with the scenario's inventory and environment
+(ANSIBLE_CONFIG, MOLECULE_*), so tests can both inspect the instances through
+testinfra's `host` fixture and drive ansible-playbook against them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+DEPLOY_USER = "twilight"
+RECAP = re.compile(
+    r"^(?P<host>\S+)\s*:\s*ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
+    r"\s+failed=(?P<failed>\d+)",
+    re.MULTILINE,
+)
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    uid: int
+    gid: int
+    home: str
+
+    def command(self, command: str) -> str:
+        """Wrap a shell command to run as this account with its user manager reachable.
+
+        setpriv changes identity without PAM, so no login session is opened
+        (the tests assert that the units run with nobody logged in).
+        """
+        return (
+            f"setpriv --reuid={self.uid} --regid={self.gid} --init-groups "
+            f"env HOME={self.home} XDG_RUNTIME_DIR=/run/user/{self.uid} sh -c {shell_quote(command)}"
+        )
+
+
+def shell_quote(text: str) -> str:
+    return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+@dataclass
+class PlaybookRun:
+    rc: int
+    output: str
+
+    def recap(self) -> dict[str, dict[str, int]]:
+        return {
+            m["host"]: {k: int(m[k]) for k in ("ok", "changed", "unreachable", "failed")}
+            for m in RECAP.finditer(self.output)
+        }
+
+
+def scenario_dir() -> Path:
+    return Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"])
+
+
+def run_playbook(
+    playbook: str | Path, *args: str, extra_vars: dict | None = None, limit: str | None = None, timeout: int = 900
+) -> PlaybookRun:
+    """Run ansible-playbook against the scenario's instances; return rc and the whole output."""
+    cmd = ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], str(playbook), *args]
+    if extra_vars is not None:
+        cmd += ["-e", json.dumps(extra_vars)]
+    if limit is not None:
+        cmd += ["--limit", limit]
+    proc = subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"},
+    )
+    return PlaybookRun(proc.returncode, proc.stdout + proc.stderr)
+
+
+def login_sessions(host, user: str) -> list[str]:
+    """Classes of the logind sessions `user` has that a login would open (user, greeter...).
+
+    systemd >= 256 also registers the user manager itself as a session of class
+    "manager"; that is the service running, not somebody logged in.
+    """
+    classes = []
+    for line in host.check_output("loginctl list-sessions --no-legend").splitlines():
+        fields = line.split()
+        if len(fields) >= 3 and fields[2] == user:
+            cls = host.check_output("loginctl show-session %s --property=Class --value", fields[0])
+            if not cls.startswith("manager"):
+                classes.append(cls)
+    return classes
+
+
+def instance_name(host) -> str:
+    """The inventory name of a testinfra host (the Molecule instance name)."""
+    return host.backend.get_hostname()
