@@ -97,6 +97,16 @@ def login_sessions(host, user: str) -> list[str]:
     return classes
 
 
+def docker_inspect(host, name: str) -> dict:
+    """`docker inspect` of a container inside the instance, as a dict."""
+    return json.loads(host.check_output("docker inspect %s", name))[0]
+
+
+def file_state(host, *paths: str) -> dict[str, str]:
+    """sha256 (or 'absent') of each path, to show a failed run left them alone."""
+    return {p: (host.file(p).sha256sum if host.file(p).exists else "absent") for p in paths}
+
+
 def instance_name(host) -> str:
     """The inventory name of a testinfra host (the Molecule instance name)."""
     return host.backend.get_hostname()
