@@ -35,7 +35,7 @@ def wheel(tmp_path_factory) -> Path:
 
 
 def test_galaxy_build_leaves_tests_and_harness_out(tmp_path: Path) -> None:
-    run("ansible-galaxy", "collection", "build", "--output-path", tmp_path, ROOT)
+    run(Path(sys.executable).parent / "ansible-galaxy", "collection", "build", "--output-path", tmp_path, ROOT)
     (artifact,) = tmp_path.glob("lacatfly-twilight_drive-*.tar.gz")
     with tarfile.open(artifact) as tar:
         names = tar.getnames()

@@ -47,7 +47,15 @@ def test_container_is_hardened(container: dict) -> None:
     assert hc["Tmpfs"] == {"/tmp": ""}
     assert container["Config"]["User"] == "1000:1000"
     assert container["Config"]["Healthcheck"]["Test"][0] == "CMD"
-    assert container["State"]["Health"]["Status"] == "healthy"
+
+
+def test_container_healthcheck_reports_healthy(host) -> None:
+    # the first check runs one interval (30 s) after the start
+    status = host.check_output(
+        'timeout 75 sh -c \'until [ "$(docker inspect -f {{.State.Health.Status}} twilight-backend)" = healthy ];'
+        " do sleep 2; done; docker inspect -f {{.State.Health.Status}} twilight-backend'"
+    )
+    assert status == "healthy"
 
 
 def test_no_docker_socket_or_sensitive_mount(container: dict) -> None:

@@ -1,0 +1,68 @@
+"""playbooks/site.yml end to end, with the operator's inventory shape and a real vault."""
+
+from __future__ import annotations
+
+import pytest
+from twilight_harness import Account, instance_name, run_playbook, scenario_dir
+
+SECRETS = (
+    "site-tushare-secret-5e21",
+    "site-siliconflow-secret-a9f0",
+    "c2l0ZS10dW5uZWwtc2VjcmV0LTE4ZWU=",
+    "site-account-tag-77aa",
+)
+
+
+@pytest.mark.parametrize("unit", ["twilight-backend.service", "twilight-cloudflared.service"])
+def test_both_units_active_and_enabled(host, account: Account, unit: str) -> None:
+    assert host.run(account.command(f"systemctl --user is-active {unit}")).stdout.strip() == "active"
+    assert host.run(account.command(f"systemctl --user is-enabled {unit}")).stdout.strip() == "enabled"
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8081/healthz", "http://127.0.0.1:9090/ready"])
+def test_local_health_urls_answer(host, url: str) -> None:
+    assert host.check_output(f"curl -s -o /dev/null -w '%{{http_code}}' {url}") == "200"
+
+
+def test_vault_values_reached_the_host(host) -> None:
+    assert "TUSHARE_TOKEN='site-tushare-secret-5e21'" in host.file("/home/twilight/twilight/.env").content_string
+    creds = host.file("/home/twilight/.cloudflared/twilight-backend-3d0c5a8e-2f1b-4c6d-9e7a-5b4c3d2e1f00.json")
+    assert creds.mode == 0o600 and "c2l0ZS10dW5uZWwtc2VjcmV0LTE4ZWU=" in creds.content_string
+
+
+def test_second_run_reports_nothing_restarted_and_the_next_steps(host) -> None:
+    run = run_playbook(scenario_dir() / "converge.yml", limit=instance_name(host))
+    assert run.rc == 0, run.output
+    assert run.recap()[instance_name(host)]["changed"] == 0, run.output
+    text = " ".join(run.output.split())
+    assert "Restarted in this run: nothing." in text
+    assert "curl -fsS http://127.0.0.1:8081/healthz" in text and "http://127.0.0.1:9090/ready" in text
+    assert "Cloudflare Access application and policy cover api.fsagent.cc" in text
+    assert "https://one.dash.cloudflare.com/" in text
+    assert "cloudflared tunnel info twilight-backend" in text
+    assert text.count("TASK [Next steps]") == 1
+
+
+def test_check_diff_after_converge_changes_nothing_and_hides_secrets(host) -> None:
+    run = run_playbook(scenario_dir() / "converge.yml", "--check", "--diff", "-vvv", limit=instance_name(host))
+    assert run.rc == 0, run.output
+    assert run.recap()[instance_name(host)]["changed"] == 0, run.output
+    assert [s for s in SECRETS if s in run.output] == []
+
+
+@pytest.mark.parametrize(
+    ("tag", "present", "absent"),
+    [
+        ("backend", "lacatfly.twilight_drive.twilight_backend :", ("cloudflared_tunnel :", "linger :")),
+        ("tunnel", "lacatfly.twilight_drive.cloudflared_tunnel :", ("twilight_backend :", "linger :")),
+        ("linger", "lacatfly.twilight_drive.linger :", ("twilight_backend :", "cloudflared_tunnel :")),
+    ],
+)
+def test_tags_select_one_role(host, tag: str, present: str, absent: tuple[str, ...]) -> None:
+    run = run_playbook(scenario_dir() / "converge.yml", "--check", "--tags", tag, limit=instance_name(host))
+    assert run.rc == 0, run.output
+    assert present in run.output
+    assert [a for a in absent if a in run.output] == []
+    # user_unit tasks imported by the role run under its tag too
+    if tag != "linger":
+        assert "lacatfly.twilight_drive.user_unit :" in run.output

@@ -1,0 +1,187 @@
+"""The GitHub Actions workflows are valid and agree with the repository.
+
+Both files are checked against the GitHub workflow JSON schema that
+check-jsonschema vendors (offline). Beyond the schema: the CI Molecule matrix
+covers every scenario directory and exactly the platforms of
+.config/molecule/config.yml, permissions are least-privilege, and the release
+workflow's tag check accepts the current version and refuses any other.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / ".github" / "workflows"
+CI = WORKFLOWS / "ci.yml"
+RELEASE = WORKFLOWS / "release.yml"
+PLATFORMS = ["debian12", "debian13"]
+LINT_COMMANDS = [
+    "yamllint --strict .",
+    "ansible-lint",
+    "ruff check .",
+    "ruff format --check .",
+    "antsibull-changelog lint",
+]
+SCENARIOS = sorted(p.parent.name for p in ROOT.glob("molecule/*/molecule.yml"))
+
+
+def load_workflow(path: Path) -> dict[str, Any]:
+    """Parse a workflow; PyYAML (YAML 1.1) reads the key `on` as True, so put it back under "on"."""
+    data = yaml.safe_load(path.read_text())
+    assert isinstance(data, dict), f"{path}: not a mapping"
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def check_jsonschema() -> str:
+    """The check-jsonschema of the running environment (next to the interpreter), else the one on PATH."""
+    candidate = Path(sys.executable).parent / "check-jsonschema"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("check-jsonschema")
+    assert found, f"check-jsonschema is neither at {candidate} nor on PATH (pip install .[test])"
+    return found
+
+
+@pytest.mark.parametrize("path", [CI, RELEASE], ids=lambda p: p.name)
+def test_workflow_matches_the_github_schema(path: Path) -> None:
+    proc = subprocess.run(
+        [check_jsonschema(), "--builtin-schema", "vendor.github-workflows", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("path", [CI, RELEASE], ids=lambda p: p.name)
+def test_every_job_has_a_timeout_and_actions_are_pinned_by_major_tag(path: Path) -> None:
+    workflow = load_workflow(path)
+    for name, job in workflow["jobs"].items():
+        assert isinstance(job.get("timeout-minutes"), int), f"{path.name}: job {name} has no timeout-minutes"
+    for step in steps(workflow):
+        if "uses" in step:
+            assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", step["uses"]), f"{path.name}: unpinned action {step['uses']}"
+
+
+def test_ci_triggers_on_main_pull_requests_and_by_hand() -> None:
+    on = load_workflow(CI)["on"]
+    assert on["push"]["branches"] == ["main"]
+    assert "pull_request" in on
+    assert "workflow_dispatch" in on
+
+
+def test_ci_permissions_are_read_only() -> None:
+    workflow = load_workflow(CI)
+    assert workflow["permissions"] == {"contents": "read"}
+    for name, job in workflow["jobs"].items():
+        granted = job.get("permissions", {})
+        assert all(v in {"read", "none"} for v in granted.values()), f"ci.yml: job {name} grants {granted}"
+
+
+def test_ci_cancels_superseded_runs() -> None:
+    concurrency = load_workflow(CI)["concurrency"]
+    assert concurrency["cancel-in-progress"] is True
+    assert "github.ref" in concurrency["group"]
+
+
+def test_ci_runs_the_whole_lint_suite() -> None:
+    lint = [s.get("run", "") for s in load_workflow(CI)["jobs"]["lint"]["steps"]]
+    for command in LINT_COMMANDS:
+        assert command in lint, f"ci.yml lint job does not run {command!r}"
+    unit = " ; ".join(s.get("run", "") for s in load_workflow(CI)["jobs"]["unit"]["steps"])
+    assert "pytest tests" in unit
+
+
+def test_molecule_matrix_covers_every_scenario_directory() -> None:
+    molecule = load_workflow(CI)["jobs"]["molecule"]
+    assert SCENARIOS, "no molecule/*/molecule.yml found"
+    missing = sorted(set(SCENARIOS) - set(molecule["strategy"]["matrix"]["scenario"]))
+    assert missing == [], f"scenarios missing from ci.yml's molecule matrix: {missing}"
+    assert molecule["strategy"]["fail-fast"] is False
+    assert sorted(molecule["needs"]) == ["lint", "unit"]
+
+
+def test_molecule_matrix_platforms_match_the_molecule_config_and_the_harness() -> None:
+    molecule = load_workflow(CI)["jobs"]["molecule"]
+    assert molecule["strategy"]["matrix"]["platform"] == PLATFORMS
+    config = yaml.safe_load((ROOT / ".config" / "molecule" / "config.yml").read_text())
+    assert [p["name"] for p in config["platforms"]] == [f"td-${{MOLECULE_SCENARIO_NAME}}-{p}" for p in PLATFORMS]
+    prepare = (ROOT / "molecule" / "harness" / "prepare.sh").read_text()
+    for platform in PLATFORMS:
+        assert re.search(rf"^\s*{platform}\)", prepare, re.MULTILINE), f"prepare.sh cannot build {platform}"
+    commands = [s.get("run", "") for s in molecule["steps"]]
+    assert "molecule/harness/prepare.sh ${{ matrix.platform }}" in commands
+    assert (
+        "molecule test -s ${{ matrix.scenario }} --platform-name td-${{ matrix.scenario }}-${{ matrix.platform }}"
+        in commands
+    )
+
+
+def test_release_triggers_on_version_tags_only() -> None:
+    on = load_workflow(RELEASE)["on"]
+    assert on == {"push": {"tags": ["v*"]}}
+
+
+def test_release_permissions_allow_only_writing_the_release() -> None:
+    workflow = load_workflow(RELEASE)
+    assert workflow["permissions"] == {"contents": "write"}
+    assert all("permissions" not in job for job in workflow["jobs"].values())
+
+
+def test_release_builds_both_artifacts_and_uploads_dist() -> None:
+    workflow = load_workflow(RELEASE)
+    commands = " ; ".join(s.get("run", "") for s in steps(workflow))
+    assert "ansible-galaxy collection build --output-path dist/" in commands
+    assert "python -m build --outdir dist/" in commands
+    (upload,) = [s for s in steps(workflow) if s.get("uses", "").startswith("softprops/action-gh-release@")]
+    assert upload["with"]["files"] == "dist/*"
+    assert upload["with"].get("fail_on_unmatched_files") is True
+
+
+def release_version_check() -> str:
+    (step,) = [s for s in steps(load_workflow(RELEASE)) if s.get("shell") == "python" and "TAG" in s.get("env", {})]
+    assert step["env"]["TAG"] == "${{ github.ref_name }}"
+    return step["run"]
+
+
+def run_version_check(tag: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", release_version_check()],
+        cwd=ROOT,
+        env={**os.environ, "TAG": tag},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_release_tag_check_accepts_the_current_version() -> None:
+    version = yaml.safe_load((ROOT / "galaxy.yml").read_text())["version"]
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"] == version, (
+        "galaxy.yml and pyproject.toml versions differ"
+    )
+    proc = run_version_check(f"v{version}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("tag", ["v0.0.0-not-this", "1.0.0", "vx"])
+def test_release_tag_check_refuses_another_version(tag: str) -> None:
+    proc = run_version_check(tag)
+    assert proc.returncode != 0, f"tag {tag} was accepted:\n{proc.stdout}{proc.stderr}"
