@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,6 +106,29 @@ def docker_inspect(host, name: str) -> dict:
 def file_state(host, *paths: str) -> dict[str, str]:
     """sha256 (or 'absent') of each path, to show a failed run left them alone."""
     return {p: (host.file(p).sha256sum if host.file(p).exists else "absent") for p in paths}
+
+
+def wait_until(host, command: str, timeout: float, interval: float = 1.0) -> float:
+    """Run `command` on the instance until it exits 0; return the seconds it took, fail after `timeout`."""
+    start = time.monotonic()
+    while True:
+        if host.run(command).rc == 0:
+            return time.monotonic() - start
+        if time.monotonic() - start > timeout:
+            raise AssertionError(f"not within {timeout} s: {command}")
+        time.sleep(interval)
+
+
+FIGURES = Path(__file__).resolve().parent / ".cache" / "figures.json"
+
+
+def record_figure(host, what: str, seconds: float) -> None:
+    """Keep a measured recovery time for the README's reliability table (molecule/.cache/figures.json)."""
+    FIGURES.parent.mkdir(parents=True, exist_ok=True)
+    figures = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
+    figures.setdefault(what, {})[instance_name(host)] = round(seconds, 1)
+    FIGURES.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    print(f"FIGURE {instance_name(host)}: {what}: {seconds:.1f} s")
 
 
 def instance_name(host) -> str:

@@ -158,8 +158,8 @@ def test_container_with_our_name_started_by_hand_refused(host, account: Account)
         run = run_playbook(scenario_dir() / "converge.yml", limit=instance_name(host))
         assert run.rc != 0
         assert (
-            "A container named twilight-backend already exists and belongs to no compose project (started by hand?)"
-            in " ".join(run.output.split())
+            "A container named twilight-backend already exists and is not the one of the compose project in "
+            "/home/twilight/twilight (another project, or started by hand)" in " ".join(run.output.split())
         ), run.output
         assert file_state(host, *LIVE_FILES) == before
         assert docker_inspect(host, "twilight-backend")["Config"]["Labels"] == {
