@@ -119,6 +119,25 @@ def wait_until(host, command: str, timeout: float, interval: float = 1.0) -> flo
         time.sleep(interval)
 
 
+def wait_until_stable(host, command: str, timeout: float, hold: float = 15.0) -> float:
+    """Like wait_until, but the command must keep succeeding for `hold` seconds (longer than a unit's
+    RestartSec, so a recovery that systemd is about to undo does not count). Returns the seconds until the
+    streak began."""
+    start = time.monotonic()
+    streak = None
+    while time.monotonic() - start <= timeout + hold:
+        if host.run(command).rc == 0:
+            streak = streak if streak is not None else time.monotonic()
+            if time.monotonic() - streak >= hold:
+                return streak - start
+        else:
+            streak = None
+            if time.monotonic() - start > timeout:
+                break
+        time.sleep(1)
+    raise AssertionError(f"not stable for {hold} s within {timeout} s: {command}")
+
+
 FIGURES = Path(__file__).resolve().parent / ".cache" / "figures.json"
 
 
@@ -129,6 +148,11 @@ def record_figure(host, what: str, seconds: float) -> None:
     figures.setdefault(what, {})[instance_name(host)] = round(seconds, 1)
     FIGURES.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
     print(f"FIGURE {instance_name(host)}: {what}: {seconds:.1f} s")
+
+
+def first_instance(platform: str = "debian12") -> list[str]:
+    """testinfra_hosts for a test module that only needs one platform (slow, stateful runs)."""
+    return [f"ansible://td-{os.environ.get('MOLECULE_SCENARIO_NAME', 'faults')}-{platform}"]
 
 
 def instance_name(host) -> str:

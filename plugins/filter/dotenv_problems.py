@@ -6,8 +6,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ansible.errors import AnsibleFilterError
-
 DOCUMENTATION = r"""
 name: dotenv_problems
 short_description: List what is wrong with a dict meant for a docker compose env file
@@ -49,7 +47,7 @@ _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 def dotenv_problems(env: Mapping[str, Any], *, prefix: str = "") -> list[str]:
     """Return messages naming each bad key; values are never included."""
     if not isinstance(env, Mapping):
-        raise AnsibleFilterError(f"dotenv_problems expects a dict, got {type(env).__name__}")
+        return [f"must be a dict of KEY: value pairs, got {_kind(env)}"]
     problems = []
     for key, value in env.items():
         if not isinstance(key, str) or not _KEY.match(key):
@@ -62,6 +60,14 @@ def dotenv_problems(env: Mapping[str, Any], *, prefix: str = "") -> list[str]:
         elif isinstance(value, str) and ("'" in value or "\n" in value or "\r" in value):
             problems.append(f"the value of {key} holds a single quote or a line break, which a .env line cannot")
     return problems
+
+
+def _kind(value: object) -> str:
+    """A plain type name (Ansible wraps values in tagged subclasses of str, list...)."""
+    for kind in (str, bool, int, float, list, tuple):
+        if isinstance(value, kind):
+            return kind.__name__
+    return "null" if value is None else type(value).__name__
 
 
 class FilterModule:

@@ -8,13 +8,20 @@ interfere); the host's state is compared before and after the whole table.
 
 from __future__ import annotations
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from twilight_harness import PlaybookRun, docker_inspect, file_state, instance_name, run_playbook, scenario_dir
+from twilight_harness import (
+    PlaybookRun,
+    docker_inspect,
+    file_state,
+    first_instance,
+    instance_name,
+    run_playbook,
+    scenario_dir,
+)
 
-testinfra_hosts = [f"ansible://td-{os.environ.get('MOLECULE_SCENARIO_NAME', 'faults')}-debian12"]
+testinfra_hosts = first_instance()
 
 APP = "http://127.0.0.1:8081"
 WATCHED = (

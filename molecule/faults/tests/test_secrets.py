@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from twilight_harness import Account, docker_inspect, instance_name, run_playbook, scenario_dir
+from twilight_harness import Account, docker_inspect, first_instance, instance_name, run_playbook, scenario_dir
+
+# full runs at -vvv: one platform is enough (the output is the controller's)
+testinfra_hosts = first_instance()
 
 VAULT_SECRETS = (
     "site-tushare-secret-5e21",

@@ -1,0 +1,159 @@
+"""Runs of playbooks/site.yml against a deployment under stress, on one platform (each is a full run, so
+slow; the behaviour is the playbook's, not the platform's): an interrupted run, rollback, preflight failures
+that must leave the deployment serving, and Docker stopped.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+
+from twilight_harness import (
+    Account,
+    docker_inspect,
+    file_state,
+    first_instance,
+    instance_name,
+    record_figure,
+    run_playbook,
+    scenario_dir,
+    wait_until_stable,
+)
+
+testinfra_hosts = first_instance()
+
+HEALTHZ = "curl -sf -o /dev/null http://127.0.0.1:8081/healthz"
+READY = "curl -sf -o /dev/null http://127.0.0.1:9090/ready"
+PROJECT = "/home/twilight/twilight"
+LIVE = (f"{PROJECT}/compose.yml", f"{PROJECT}/.env", "/home/twilight/.cloudflared/twilight-config.yml")
+
+
+def served_version(host) -> str:
+    return host.check_output("curl -sf http://127.0.0.1:8081/version")
+
+
+def tunnel_pid(host, account: Account) -> int:
+    return int(
+        host.check_output(account.command("systemctl --user show twilight-cloudflared.service -p MainPID --value"))
+    )
+
+
+def test_interrupted_run_is_completed_by_the_next_one(host) -> None:
+    """Kill a run (an upgrade to 0.0.2) after it wrote compose.yml but before the restart."""
+    cmd = [
+        "ansible-playbook",
+        "-i",
+        os.environ["MOLECULE_INVENTORY_FILE"],
+        str(scenario_dir() / "converge.yml"),
+        "--limit",
+        instance_name(host),
+        "-e",
+        "twilight_backend_version=0.0.2-standin",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "ANSIBLE_NOCOLOR": "1"},
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if "twilight_backend : Look for the images in the engine" in line:
+            os.killpg(proc.pid, signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+    assert "0.0.2-standin" in host.file(f"{PROJECT}/compose.yml").content_string
+    assert served_version(host) == "0.0.1-standin"  # interrupted before the restart
+
+    again = run_playbook(
+        scenario_dir() / "converge.yml",
+        extra_vars={"twilight_backend_version": "0.0.2-standin"},
+        limit=instance_name(host),
+    )
+    assert again.rc == 0, again.output
+    assert served_version(host) == "0.0.2-standin"
+    third = run_playbook(
+        scenario_dir() / "converge.yml",
+        extra_vars={"twilight_backend_version": "0.0.2-standin"},
+        limit=instance_name(host),
+    )
+    assert third.recap()[instance_name(host)]["changed"] == 0, third.output
+
+
+def test_rollback_and_forward_by_version(host) -> None:
+    """The deployment runs B (0.0.2, from the test above); back to A, forward to B, back to A."""
+    assert served_version(host) == "0.0.2-standin"
+    for version in ("0.0.1-standin", "0.0.2-standin", "0.0.1-standin"):
+        start = time.monotonic()
+        run = run_playbook(
+            scenario_dir() / "converge.yml", extra_vars={"twilight_backend_version": version}, limit=instance_name(host)
+        )
+        assert run.rc == 0, run.output
+        assert served_version(host) == version
+        assert (
+            docker_inspect(host, "twilight-backend")["Config"]["Image"] == f"ghcr.io/lacatfly/twilight-drive:{version}"
+        )
+        record_figure(host, f"deploy of {version} (run incl. health gate)", time.monotonic() - start)
+
+
+def _refused_and_still_serving(host, account: Account, extra_vars: dict, message: str) -> None:
+    before = file_state(host, *LIVE)
+    started = docker_inspect(host, "twilight-backend")["State"]["StartedAt"]
+    pid = tunnel_pid(host, account)
+    run = run_playbook(scenario_dir() / "converge.yml", extra_vars=extra_vars, limit=instance_name(host))
+    assert run.rc != 0
+    assert message in " ".join(run.output.split()), run.output
+    assert file_state(host, *LIVE) == before
+    assert docker_inspect(host, "twilight-backend")["State"]["StartedAt"] == started
+    assert tunnel_pid(host, account) == pid
+    assert host.run(HEALTHZ).rc == 0 and host.run(READY).rc == 0
+
+
+def test_missing_env_fails_in_preflight_and_the_deployment_keeps_serving(host, account: Account) -> None:
+    host.check_output(f"mv {PROJECT}/.env {PROJECT}/.env.away")
+    try:
+        _refused_and_still_serving(
+            host,
+            account,
+            {"twilight_backend_env": {}},
+            f"twilight_backend_env is empty and {PROJECT}/.env does not exist: copy env.example",
+        )
+    finally:
+        host.check_output(f"mv {PROJECT}/.env.away {PROJECT}/.env")
+
+
+def test_mismatched_tunnel_credentials_fail_in_preflight_and_the_tunnel_keeps_serving(host, account: Account) -> None:
+    _refused_and_still_serving(
+        host,
+        account,
+        {"cloudflared_tunnel_id": "11111111-2222-3333-4444-555555555555"},
+        "cloudflared_tunnel_credentials: its TunnelID is 3d0c5a8e-2f1b-4c6d-9e7a-5b4c3d2e1f00, not the tunnel "
+        "11111111-2222-3333-4444-555555555555",
+    )
+
+
+def test_missing_tunnel_credentials_fail_in_preflight(host, account: Account) -> None:
+    _refused_and_still_serving(
+        host,
+        account,
+        {"cloudflared_tunnel_credentials": {}, "cloudflared_tunnel_name": "renamed"},
+        "cloudflared_tunnel_credentials is empty and /home/twilight/.cloudflared/renamed-",
+    )
+
+
+def test_docker_stopped_fails_in_preflight_then_the_backend_recovers(host) -> None:
+    before = file_state(host, *LIVE)
+    host.check_output("systemctl stop docker.socket docker.service")
+    try:
+        run = run_playbook(scenario_dir() / "converge.yml", limit=instance_name(host))
+        assert run.rc != 0
+        assert "The Docker engine is not reachable" in " ".join(run.output.split()), run.output
+        assert file_state(host, *LIVE) == before
+    finally:
+        host.check_output("systemctl start docker.service")
+    record_figure(host, "Docker stopped, then started (backend back)", wait_until_stable(host, HEALTHZ, 120))
