@@ -283,6 +283,16 @@ def _unknown_key_message(key: Any, known: Sequence[str]) -> str:
     return f"{msg}; valid keys: {', '.join(known)}"
 
 
+def _require_known_keys(value: Any, where: str, known: Sequence[str], *, list_keys: bool = True) -> None:
+    """Raise unless ``value`` is a dict whose keys are all in ``known`` (with a did-you-mean for a typo)."""
+    if not isinstance(value, Mapping):
+        keys = f" with keys {', '.join(known)}" if list_keys else ""
+        raise AnsibleFilterError(f"{where}: must be a dict{keys}, got {_describe(value)}")
+    for key in value:
+        if key not in known:
+            raise AnsibleFilterError(f"{where}: {_unknown_key_message(key, known)}")
+
+
 def _plain(value: Any) -> Any:
     """Deep copy into plain Python types (Ansible hands over tagged str/dict/list subclasses)."""
     if value is None or isinstance(value, bool):
@@ -1389,11 +1399,7 @@ def validate_origin_request(cfg: Any, where: str) -> dict[str, Any]:
     """
     if cfg is None:
         return {}
-    if not isinstance(cfg, Mapping):
-        raise AnsibleFilterError(f"{where}: must be a dict, got {_describe(cfg)}")
-    for key in cfg:
-        if key not in ORIGIN_REQUEST_KEYS:
-            raise AnsibleFilterError(f"{where}: {_unknown_key_message(key, ORIGIN_REQUEST_KEYS)}")
+    _require_known_keys(cfg, where, ORIGIN_REQUEST_KEYS, list_keys=False)
     for key, value in cfg.items():
         if value is None:
             continue  # YAML null leaves cloudflared's *T field unset
@@ -1432,11 +1438,7 @@ def _validate_ip_rules(value: Any, field: str) -> None:
         raise AnsibleFilterError(f"{field} must be a list of {{prefix, ports, allow}}, got {_describe(value)}")
     for index, item in enumerate(value):
         where = f"{field}[{index}]"
-        if not isinstance(item, Mapping):
-            raise AnsibleFilterError(f"{where} must be a dict with keys prefix, ports, allow, got {_describe(item)}")
-        for key in item:
-            if key not in IP_RULE_KEYS:
-                raise AnsibleFilterError(f"{where}: {_unknown_key_message(key, IP_RULE_KEYS)}")
+        _require_known_keys(item, where, IP_RULE_KEYS)
         prefix = item.get("prefix")
         ports = item.get("ports")
         allow = item.get("allow")
@@ -1457,11 +1459,7 @@ def _validate_ip_rules(value: Any, field: str) -> None:
 
 
 def _validate_access(value: Any, field: str) -> None:
-    if not isinstance(value, Mapping):
-        raise AnsibleFilterError(f"{field} must be a dict with keys {', '.join(ACCESS_KEYS)}, got {_describe(value)}")
-    for key in value:
-        if key not in ACCESS_KEYS:
-            raise AnsibleFilterError(f"{field}: {_unknown_key_message(key, ACCESS_KEYS)}")
+    _require_known_keys(value, field, ACCESS_KEYS)
     required = value.get("required")
     team_name = value.get("teamName")
     aud_tag = value.get("audTag")
@@ -1483,11 +1481,7 @@ def _validate_access(value: Any, field: str) -> None:
 
 
 def _check_rule_shape(rule: Any, where: str) -> None:
-    if not isinstance(rule, Mapping):
-        raise AnsibleFilterError(f"{where}: must be a dict with keys {', '.join(RULE_KEYS)}, got {_describe(rule)}")
-    for key in rule:
-        if key not in RULE_KEYS:
-            raise AnsibleFilterError(f"{where}: {_unknown_key_message(key, RULE_KEYS)}")
+    _require_known_keys(rule, where, RULE_KEYS)
     for key in ("hostname", "path", "service"):
         value = rule.get(key)
         if value is not None and not isinstance(value, str):

@@ -679,7 +679,11 @@ BAD_ORIGIN_REQUESTS = [
     pytest.param({"caPool": ["a"]}, "originRequest.caPool must be a string", id="list-string"),
     pytest.param({"proxyType": "http"}, "originRequest.proxyType must be 'socks' or ''", id="proxy-type"),
     pytest.param({"ipRules": {"prefix": "10.0.0.0/8"}}, "originRequest.ipRules must be a list", id="ip-rules-dict"),
-    pytest.param({"ipRules": ["10.0.0.0/8"]}, "originRequest.ipRules[0] must be a dict", id="ip-rule-str"),
+    pytest.param(
+        {"ipRules": ["10.0.0.0/8"]},
+        "originRequest.ipRules[0]: must be a dict with keys prefix, ports, allow",
+        id="ip-rule-str",
+    ),
     pytest.param({"ipRules": [{"prefix": "10.0.0.0/33"}]}, "unable to parse cidr: 10.0.0.0/33", id="prefix-too-long"),
     pytest.param({"ipRules": [{"prefix": "10.0.0.1"}]}, "unable to parse cidr: 10.0.0.1", id="prefix-without-mask"),
     pytest.param({"ipRules": [{"prefix": "010.0.0.0/8"}]}, "unable to parse cidr", id="prefix-leading-zero"),
@@ -702,7 +706,7 @@ BAD_ORIGIN_REQUESTS = [
     pytest.param({"access": {"audTag": [1]}}, "access.audTag items must be strings", id="aud-int"),
     pytest.param({"access": {"required": "true"}}, "access.required must be a boolean", id="required-str"),
     pytest.param({"access": {"teamName": 5}}, "access.teamName must be a string", id="team-int"),
-    pytest.param({"access": True}, "originRequest.access must be a dict", id="access-bool"),
+    pytest.param({"access": True}, "originRequest.access: must be a dict with keys", id="access-bool"),
     pytest.param("30s", "originRequest: must be a dict, got str", id="not-a-dict"),
 ]
 
