@@ -127,7 +127,7 @@ def test_user_without_user_manager_refused(host) -> None:
 
 def test_root_refused(host) -> None:
     _refused(
-        host, "twilight_backend_user: refusing root (UID 0)", {"twilight_backend_user": "root", "linger_users": []}
+        host, "twilight_backend_user: refusing root", {"twilight_backend_user": "root", "linger_users": []}
     )
 
 
