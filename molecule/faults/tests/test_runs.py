@@ -1,10 +1,11 @@
 """Runs of playbooks/site.yml against a deployment under stress, on one platform (each is a full run, so
-slow; the behaviour is the playbook's, not the platform's): an interrupted run, rollback, preflight failures
-that must leave the deployment serving, and Docker stopped.
+slow; the behaviour is the playbook's, not the platform's): an interrupted run, rollback to a
+digest pulled from a real registry, preflight failures that must leave the deployment serving, and Docker stopped.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -27,6 +28,7 @@ testinfra_hosts = first_instance()
 HEALTHZ = "curl -sf -o /dev/null http://127.0.0.1:8081/healthz"
 READY = "curl -sf -o /dev/null http://127.0.0.1:9090/ready"
 PROJECT = "/home/twilight/twilight"
+REGISTRY = "127.0.0.1:5000/lacatfly/twilight-drive"  # Debian's docker-registry, in the Debian 12 platform only
 LIVE = (f"{PROJECT}/compose.yml", f"{PROJECT}/.env", "/home/twilight/.cloudflared/twilight-config.yml")
 
 
@@ -85,21 +87,50 @@ def test_interrupted_run_is_completed_by_the_next_one(host) -> None:
     assert third.recap()[instance_name(host)]["changed"] == 0, third.output
 
 
-def test_rollback_to_the_previous_version(host) -> None:
-    """A (0.0.1, the converge) then B (0.0.2, the test above) then A again: the running image follows."""
+def push_to_the_registry(host, version: str) -> str:
+    """Push the stand-in `version` to the instance's loopback registry and return its digest. The registry tag
+    is dropped again, so the engine no longer knows the image by that name and the role has to pull it."""
+    local = f"ghcr.io/lacatfly/twilight-drive:{version}"
+    host.check_output(f"docker tag {local} {REGISTRY}:{version}")
+    host.check_output(f"docker push {REGISTRY}:{version}")
+    digests = json.loads(host.check_output(f"docker image inspect {REGISTRY}:{version}"))[0]["RepoDigests"]
+    host.check_output(f"docker rmi {REGISTRY}:{version}")
+    [digest] = [d.split("@", 1)[1] for d in digests if d.startswith(REGISTRY + "@")]
+    assert host.run(f"docker image inspect {REGISTRY}@{digest}").rc != 0
+    return digest
+
+
+def test_rollback_to_the_previous_version_by_digest(host) -> None:
+    """A (0.0.1, the converge) then B (0.0.2, the test above) then A again, pinned by digest and pulled from a
+    real registry while B keeps serving: the running image follows. A second pinned run pulls and restarts
+    nothing; then back to the inventory's A by tag, so the tests after this one see the converged state."""
     assert served_version(host) == "0.0.2-standin"
-    assert (
-        docker_inspect(host, "twilight-backend")["Config"]["Image"] == "ghcr.io/lacatfly/twilight-drive:0.0.2-standin"
-    )
-    start = time.monotonic()
-    run = run_playbook(scenario_dir() / "converge.yml", limit=instance_name(host))  # the inventory's version: A
-    assert run.rc == 0, run.output
-    record_figure(host, "rollback run (version B to A, incl. health gate)", time.monotonic() - start)
+    host.check_output("systemctl start docker-registry.service")
+    try:
+        digest = push_to_the_registry(host, "0.0.1-standin")
+        pinned = {"twilight_backend_image": REGISTRY, "twilight_backend_image_digest": digest}
+        start = time.monotonic()
+        run = run_playbook(scenario_dir() / "converge.yml", extra_vars=pinned, limit=instance_name(host))
+        assert run.rc == 0, run.output
+        record_figure(host, "rollback run (B to A by digest, pull and health gate incl.)", time.monotonic() - start)
+        pulled = run.output.index(f"changed: [{instance_name(host)}] => (item={REGISTRY}@{digest})")
+        restarted = run.output.index("Restart because its configuration changed, twilight-backend.service")
+        assert pulled < restarted, "the image must be pulled before the unit restarts"
+        assert "Restarted in this run: twilight-backend.service." in " ".join(run.output.split())
+        assert served_version(host) == "0.0.1-standin"
+        assert docker_inspect(host, "twilight-backend")["Config"]["Image"] == f"{REGISTRY}@{digest}"
+        assert f"image: {REGISTRY}@{digest}\n" in host.file(f"{PROJECT}/compose.yml").content_string
+
+        again = run_playbook(scenario_dir() / "converge.yml", extra_vars=pinned, limit=instance_name(host))
+        assert again.recap()[instance_name(host)]["changed"] == 0, again.output
+    finally:
+        host.check_output("systemctl stop docker-registry.service")
+
+    back = run_playbook(scenario_dir() / "converge.yml", limit=instance_name(host))
+    assert back.rc == 0, back.output
     assert served_version(host) == "0.0.1-standin"
-    assert (
-        docker_inspect(host, "twilight-backend")["Config"]["Image"] == "ghcr.io/lacatfly/twilight-drive:0.0.1-standin"
-    )
-    assert "Restarted in this run: twilight-backend.service." in " ".join(run.output.split())
+    image = docker_inspect(host, "twilight-backend")["Config"]["Image"]
+    assert image == "ghcr.io/lacatfly/twilight-drive:0.0.1-standin"
 
 
 def _refused_and_still_serving(host, account: Account, extra_vars: dict, message: str) -> None:

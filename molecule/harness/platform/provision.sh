@@ -9,7 +9,9 @@ export DEBIAN_FRONTEND=noninteractive
 pkgs="systemd systemd-sysv dbus libpam-systemd python3 python3-yaml sudo curl
       ca-certificates iproute2 procps docker.io"
 case "$SUITE" in
-  bookworm) ;;                                  # compose v2 comes from trixie below
+  # compose v2 comes from trixie below; docker-registry (the CNCF distribution
+  # registry) is a test fixture for pulls by digest, see molecule/faults
+  bookworm) pkgs="$pkgs docker-registry" ;;
   *) pkgs="$pkgs docker-cli docker-compose" ;;  # trixie: CLI split out, compose is v2
 esac
 
@@ -29,6 +31,19 @@ if [ "$SUITE" = bookworm ]; then
   rm -rf "$tmp" /etc/apt/sources.list.d/harness-trixie.list
 fi
 docker compose version >/dev/null
+
+if [ "$SUITE" = bookworm ]; then
+  # The registry fixture: loopback only, started by the tests that need it.
+  cat >/etc/docker/registry/config.yml <<'EOF'
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: /var/lib/docker-registry
+http:
+  addr: 127.0.0.1:5000
+EOF
+  systemctl disable docker-registry.service >/dev/null 2>&1
+fi
 
 # systemd in a container: nothing to load into the host kernel, no consoles.
 systemctl mask systemd-modules-load.service getty.target console-getty.service \
