@@ -70,7 +70,9 @@ def test_env_file_is_private(host) -> None:
 
 
 def test_layout_owned_by_the_user(host) -> None:
-    for path in (PROJECT, f"{PROJECT}/data", f"{PROJECT}/logs", "/home/twilight/.config/systemd/user"):
+    home = "/home/twilight"
+    created = (".config", ".config/systemd", ".config/systemd/user", ".local/state", ".local/state/twilight-drive")
+    for path in (PROJECT, f"{PROJECT}/data", f"{PROJECT}/logs", *(f"{home}/{d}" for d in created)):
         assert host.file(path).is_directory and host.file(path).user == "twilight", path
     assert host.file(f"{PROJECT}/logs/backend.log").exists
 
