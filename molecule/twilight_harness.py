@@ -42,6 +42,20 @@ class Account:
         )
 
 
+HEALTHZ = "curl -sf -o /dev/null http://127.0.0.1:8081/healthz"  # backend health, on loopback in the instance
+READY = "curl -sf -o /dev/null http://127.0.0.1:9090/ready"  # cloudflared readiness
+TUNNEL_UNIT = "twilight-cloudflared.service"
+
+
+def main_pid_command(account: Account, unit: str) -> str:
+    """A shell command printing the MainPID of the account's user unit."""
+    return account.command(f"systemctl --user show {unit} -p MainPID --value")
+
+
+def main_pid(host, account: Account, unit: str) -> int:
+    return int(host.check_output(main_pid_command(account, unit)))
+
+
 def shell_quote(text: str) -> str:
     return "'" + text.replace("'", "'\"'\"'") + "'"
 

@@ -9,16 +9,19 @@ from __future__ import annotations
 import subprocess
 import time
 
-from twilight_harness import Account, instance_name, login_sessions, record_figure, wait_until, wait_until_stable
-
-HEALTHZ = "curl -sf -o /dev/null http://127.0.0.1:8081/healthz"
-READY = "curl -sf -o /dev/null http://127.0.0.1:9090/ready"
-
-
-def tunnel_pid(host, account: Account) -> int:
-    return int(
-        host.check_output(account.command("systemctl --user show twilight-cloudflared.service -p MainPID --value"))
-    )
+from twilight_harness import (
+    HEALTHZ,
+    READY,
+    TUNNEL_UNIT,
+    Account,
+    instance_name,
+    login_sessions,
+    main_pid,
+    main_pid_command,
+    record_figure,
+    wait_until,
+    wait_until_stable,
+)
 
 
 def test_backend_container_killed_serves_again_within_70s(host) -> None:
@@ -27,9 +30,9 @@ def test_backend_container_killed_serves_again_within_70s(host) -> None:
 
 
 def test_cloudflared_killed_is_restarted_by_systemd(host, account: Account) -> None:
-    before = tunnel_pid(host, account)
+    before = main_pid(host, account, TUNNEL_UNIT)
     host.check_output(f"kill -9 {before}")
-    show_pid = account.command("systemctl --user show twilight-cloudflared.service -p MainPID --value")
+    show_pid = main_pid_command(account, TUNNEL_UNIT)
     seconds = wait_until(host, f'{READY} && [ "$({show_pid})" != {before} ]', 10 + 8)  # RestartSec + a few s
     record_figure(host, "cloudflared killed (kill -9)", seconds)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from twilight_harness import Account, docker_inspect
+from twilight_harness import HEALTHZ, READY, TUNNEL_UNIT, Account, docker_inspect, main_pid
 
 # CIS Docker Benchmark v1.6 section 5 checks that apply to one compose service,
 # evaluated from `docker inspect twilight-backend`. Each: (id, title, check).
@@ -100,16 +100,13 @@ def test_unit_exposure_stays_under_its_threshold(host, account: Account, unit: s
 
 
 @pytest.mark.parametrize(
-    ("unit", "url"),
-    [
-        ("twilight-backend.service", "http://127.0.0.1:8081/healthz"),
-        ("twilight-cloudflared.service", "http://127.0.0.1:9090/ready"),
-    ],
+    ("unit", "probe"),
+    [("twilight-backend.service", HEALTHZ), (TUNNEL_UNIT, READY)],
 )
-def test_hardened_units_still_run_sandboxed(host, account: Account, unit: str, url: str) -> None:
+def test_hardened_units_still_run_sandboxed(host, account: Account, unit: str, probe: str) -> None:
     assert host.run(account.command(f"systemctl --user is-active {unit}")).stdout.strip() == "active"
-    assert host.run(f"curl -sf -o /dev/null {url}").rc == 0
-    pid = host.check_output(account.command(f"systemctl --user show {unit} -p MainPID --value"))
+    assert host.run(probe).rc == 0
+    pid = main_pid(host, account, unit)
     # PrivateUsers/ProtectSystem really apply: own user and mount namespaces, read-only root
     assert host.check_output(f"readlink /proc/{pid}/ns/user") != host.check_output("readlink /proc/1/ns/user")
     assert host.check_output(f"readlink /proc/{pid}/ns/mnt") != host.check_output("readlink /proc/1/ns/mnt")

@@ -12,11 +12,15 @@ import subprocess
 import time
 
 from twilight_harness import (
+    HEALTHZ,
+    READY,
+    TUNNEL_UNIT,
     Account,
     docker_inspect,
     file_state,
     first_instance,
     instance_name,
+    main_pid,
     record_figure,
     run_playbook,
     scenario_dir,
@@ -25,8 +29,6 @@ from twilight_harness import (
 
 testinfra_hosts = first_instance()
 
-HEALTHZ = "curl -sf -o /dev/null http://127.0.0.1:8081/healthz"
-READY = "curl -sf -o /dev/null http://127.0.0.1:9090/ready"
 PROJECT = "/home/twilight/twilight"
 REGISTRY = "127.0.0.1:5000/lacatfly/twilight-drive"  # Debian's docker-registry, in the Debian 12 platform only
 LIVE = (f"{PROJECT}/compose.yml", f"{PROJECT}/.env", "/home/twilight/.cloudflared/twilight-config.yml")
@@ -34,12 +36,6 @@ LIVE = (f"{PROJECT}/compose.yml", f"{PROJECT}/.env", "/home/twilight/.cloudflare
 
 def served_version(host) -> str:
     return host.check_output("curl -sf http://127.0.0.1:8081/version")
-
-
-def tunnel_pid(host, account: Account) -> int:
-    return int(
-        host.check_output(account.command("systemctl --user show twilight-cloudflared.service -p MainPID --value"))
-    )
 
 
 def test_interrupted_run_is_completed_by_the_next_one(host) -> None:
@@ -136,13 +132,13 @@ def test_rollback_to_the_previous_version_by_digest(host) -> None:
 def _refused_and_still_serving(host, account: Account, extra_vars: dict, message: str) -> None:
     before = file_state(host, *LIVE)
     started = docker_inspect(host, "twilight-backend")["State"]["StartedAt"]
-    pid = tunnel_pid(host, account)
+    pid = main_pid(host, account, TUNNEL_UNIT)
     run = run_playbook(scenario_dir() / "converge.yml", extra_vars=extra_vars, limit=instance_name(host))
     assert run.rc != 0
     assert message in " ".join(run.output.split()), run.output
     assert file_state(host, *LIVE) == before
     assert docker_inspect(host, "twilight-backend")["State"]["StartedAt"] == started
-    assert tunnel_pid(host, account) == pid
+    assert main_pid(host, account, TUNNEL_UNIT) == pid
     assert host.run(HEALTHZ).rc == 0 and host.run(READY).rc == 0
 
 

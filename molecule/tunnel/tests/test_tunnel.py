@@ -10,7 +10,7 @@ import time
 
 import pytest
 import yaml
-from twilight_harness import Account, file_state, instance_name, run_playbook, scenario_dir
+from twilight_harness import TUNNEL_UNIT, Account, file_state, instance_name, main_pid, run_playbook, scenario_dir
 
 UUID = "6ff42ae2-765d-4adf-8112-31c55c1551ef"
 CF_DIR = "/home/twilight/.cloudflared"
@@ -20,11 +20,6 @@ UNIT = "/home/twilight/.config/systemd/user/twilight-cloudflared.service"
 SECRET = "bW9sZWN1bGUtdHVubmVsLXNlY3JldC00Yjdj"
 
 
-def main_pid(host, account: Account) -> int:
-    out = host.check_output(account.command("systemctl --user show twilight-cloudflared.service -p MainPID --value"))
-    return int(out)
-
-
 def test_unit_active_and_enabled_for_the_user(host, account: Account) -> None:
     assert (
         host.run(account.command("systemctl --user is-active twilight-cloudflared.service")).stdout.strip() == "active"
@@ -32,7 +27,7 @@ def test_unit_active_and_enabled_for_the_user(host, account: Account) -> None:
     assert host.run(account.command("systemctl --user is-enabled twilight-cloudflared.service")).stdout.strip() == (
         "enabled"
     )
-    assert host.process.get(pid=main_pid(host, account)).user == "twilight"
+    assert host.process.get(pid=main_pid(host, account, TUNNEL_UNIT)).user == "twilight"
 
 
 def test_config_is_the_expected_document(host) -> None:
@@ -77,7 +72,9 @@ def test_metrics_and_ready_on_loopback_only(host) -> None:
 
 
 def test_idempotence_run_did_not_restart_the_tunnel(host, account: Account) -> None:
-    assert int(host.file("/var/tmp/cloudflared-pid-first-converge").content_string) == main_pid(host, account)
+    assert int(host.file("/var/tmp/cloudflared-pid-first-converge").content_string) == main_pid(
+        host, account, TUNNEL_UNIT
+    )
 
 
 def test_check_mode_after_converge_changes_nothing(host) -> None:
@@ -88,12 +85,12 @@ def test_check_mode_after_converge_changes_nothing(host) -> None:
 
 
 def test_systemd_restarts_a_killed_tunnel(host, account: Account) -> None:
-    before = main_pid(host, account)
+    before = main_pid(host, account, TUNNEL_UNIT)
     host.check_output(f"kill -9 {before}")
     started = time.monotonic()
     deadline = started + 10 + 8  # RestartSec + a few seconds
     while time.monotonic() < deadline:
-        pid = main_pid(host, account)
+        pid = main_pid(host, account, TUNNEL_UNIT)
         if pid not in (0, before) and host.run("curl -sf http://127.0.0.1:9090/ready").rc == 0:
             break
         time.sleep(1)
@@ -143,10 +140,10 @@ WATCH = (CONFIG, CREDS, UNIT)
     ],
 )
 def test_bad_tunnel_input_refused_before_any_change(host, account: Account, extra_vars: dict, message: str) -> None:
-    before, pid = file_state(host, *WATCH), main_pid(host, account)
+    before, pid = file_state(host, *WATCH), main_pid(host, account, TUNNEL_UNIT)
     run = run_playbook(scenario_dir() / "converge.yml", extra_vars=extra_vars, limit=instance_name(host))
     assert run.rc != 0
     assert message in " ".join(run.output.split()), run.output
     assert SECRET not in run.output
     assert file_state(host, *WATCH) == before
-    assert main_pid(host, account) == pid
+    assert main_pid(host, account, TUNNEL_UNIT) == pid
