@@ -18,3 +18,7 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.pyproject-hash 2>/dev/null)" != 
 fi
 export PATH="$PWD/.venv/bin:$PATH"
 export VIRTUAL_ENV="$PWD/.venv"
+# This checkout as the collection lacatfly.twilight_drive, where ansible.cfg,
+# Molecule and the tests look for it (an untracked symlink, made here).
+mkdir -p .collections/ansible_collections/lacatfly
+ln -sfn ../../.. .collections/ansible_collections/lacatfly/twilight_drive

@@ -15,11 +15,24 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cache="$root/molecule/.cache"
-mirror=${HARNESS_MIRROR:-http://deb.debian.org/debian}
 mkdir -p "$cache"
 
 log() { printf '[harness] %s\n' "$*" >&2; }
 hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+# The Debian mirror this machine's apt already uses (deb822 URIs: or a one-line
+# `deb` entry), so the repository names none; HARNESS_MIRROR overrides it.
+apt_mirror() {
+  local uri
+  uri=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '
+    /^Types:/ { deb = ($0 ~ /(^|[ \t])deb([ \t]|$)/) }
+    /^URIs:/ && deb { for (i = 2; i <= NF; i++) if ($i !~ /security/) { print $i; exit } }')
+  [ -n "$uri" ] || uri=$(grep -hE '^[[:space:]]*deb[[:space:]]' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
+    | sed -E 's/\[[^]]*\]//' | awk '$2 !~ /security/ { print $2; exit }')
+  [ -n "$uri" ] || { log "no Debian mirror in this machine's apt configuration: set HARNESS_MIRROR"; exit 1; }
+  echo "${uri%/}"
+}
+mirror=${HARNESS_MIRROR:-$(apt_mirror)}
+
 label_of() {  # image label value, empty when the image is missing
   docker image inspect --format '{{ index .Config.Labels "org.lacatfly.harness.hash" }}' "$1" 2>/dev/null || true
 }

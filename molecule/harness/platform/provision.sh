@@ -6,12 +6,15 @@ set -eu
 : "${SUITE:?}" "${MIRROR:?}"
 export DEBIAN_FRONTEND=noninteractive
 
-pkgs="systemd systemd-sysv dbus libpam-systemd python3 python3-yaml sudo curl
-      ca-certificates iproute2 procps docker.io"
+# rootlesskit, slirp4netns and uidmap: what rootless mode needs (the roles
+# install them on a VPS; the instances have no network, so they are baked in).
+# docker-registry (the CNCF distribution registry) and apache2-utils (htpasswd
+# for its authentication) are test fixtures: pulls by digest and private images.
+pkgs="systemd systemd-sysv dbus libpam-systemd python3 python3-yaml python3-debian sudo curl
+      ca-certificates iproute2 procps docker.io rootlesskit slirp4netns uidmap
+      docker-registry apache2-utils"
 case "$SUITE" in
-  # compose v2 comes from trixie below; docker-registry (the CNCF distribution
-  # registry) is a test fixture for pulls by digest, see molecule/faults
-  bookworm) pkgs="$pkgs docker-registry" ;;
+  bookworm) ;;  # compose v2 comes from trixie below
   *) pkgs="$pkgs docker-cli docker-compose" ;;  # trixie: CLI split out, compose is v2
 esac
 
@@ -32,9 +35,8 @@ if [ "$SUITE" = bookworm ]; then
 fi
 docker compose version >/dev/null
 
-if [ "$SUITE" = bookworm ]; then
-  # The registry fixture: loopback only, started by the tests that need it.
-  cat >/etc/docker/registry/config.yml <<'EOF'
+# The registry fixture: loopback only, started by the tests that need it.
+cat >/etc/docker/registry/config.yml <<'EOF'
 version: 0.1
 storage:
   filesystem:
@@ -42,8 +44,36 @@ storage:
 http:
   addr: 127.0.0.1:5000
 EOF
-  systemctl disable docker-registry.service >/dev/null 2>&1
-fi
+systemctl disable docker-registry.service >/dev/null 2>&1
+
+# Rootless Docker opens /dev/net/tun as the account (slirp4netns); the device
+# the instance is given is 0600 root.
+echo 'z /dev/net/tun 0666 - - -' >/etc/tmpfiles.d/harness-tun.conf
+# Rootless runc mounts a new /proc, which the kernel refuses while paths of
+# the instance's /proc are masked or made read-only by Docker (the API has no
+# `systempaths=unconfined`): undo those mounts at boot, after sysctl (skipped
+# on a read-only /proc/sys) and before any user manager starts.
+cat >/usr/local/sbin/harness-unmask <<'EOF'
+#!/bin/sh
+awk '$5 ~ "^/proc/" || $5 == "/sys/firmware" { print $5 }' /proc/self/mountinfo | sort -r | xargs -r umount -l
+EOF
+chmod 0755 /usr/local/sbin/harness-unmask
+cat >/etc/systemd/system/harness-unmask.service <<'EOF'
+[Unit]
+Description=Test harness: unmask /proc and /sys/firmware for rootless Docker (test platform only)
+DefaultDependencies=no
+After=systemd-sysctl.service
+Before=sysinit.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/sbin/harness-unmask
+
+[Install]
+WantedBy=sysinit.target
+EOF
+systemctl enable harness-unmask.service >/dev/null 2>&1
 
 # systemd in a container: nothing to load into the host kernel, no consoles.
 systemctl mask systemd-modules-load.service getty.target console-getty.service \
