@@ -1,0 +1,431 @@
+#!/usr/bin/python
+# Copyright (c) 2026, lacatfly
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+import grp
+import hashlib
+import json
+import os
+import pwd
+import stat
+import time
+import urllib.error
+import urllib.request
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
+
+DOCUMENTATION = r"""
+module: account_info
+short_description: Everything a deploy needs to know from the deploy account's side, in one call
+version_added: 1.0.0
+author: lacatfly
+description:
+  - Run as the deploy account (C(become_user)). Reads, without ever following a symbolic link, what the roles of
+    this collection need under the account's home (file types, modes, checksums, small files, log tails), and asks
+    the account's systemd user manager, its Docker engine and local URLs about the services, so a run that has
+    nothing to change needs no other call on the host.
+  - Reads only; changes nothing. A link where a file or directory is expected is reported as C(type=unsafe) or
+    C(type=link), for the caller to refuse.
+options:
+  paths:
+    description: Paths relative to the home directory to describe (type, mode, owner, size, sha256 of files).
+    type: list
+    elements: str
+    default: []
+  read:
+    description: Small regular files (relative paths) whose text to return, at most 64 KiB each.
+    type: list
+    elements: str
+    default: []
+  json_fields:
+    description:
+      - JSON files (relative paths) of which to return only the named top-level fields (e.g. the C(TunnelID) of a
+        credentials file, without its secret).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      path:
+        description: Path relative to the home directory.
+        type: str
+        required: true
+      fields:
+        description: Top-level keys to return.
+        type: list
+        elements: str
+        required: true
+  tails:
+    description: Log files (relative paths) whose last I(tail_lines) lines to return.
+    type: list
+    elements: str
+    default: []
+  tail_lines:
+    description: Lines returned per file of I(tails).
+    type: int
+    default: 30
+  executables:
+    description:
+      - Absolute paths of programs the account's services run; for each, whether it exists, whether the account
+        may execute it, its owner and its sha256 (read as the account).
+    type: list
+    elements: str
+    default: []
+  units:
+    description: User units of the account's systemd manager to describe.
+    type: list
+    elements: str
+    default: []
+  images:
+    description: Image references whose image ID to return (null when the engine does not have them).
+    type: list
+    elements: str
+    default: []
+  containers:
+    description: Container names to describe (never their environment).
+    type: list
+    elements: str
+    default: []
+  probes:
+    description: Local URLs to request (2 s timeout each); their HTTP status is returned.
+    type: list
+    elements: str
+    default: []
+  probe_wait:
+    description:
+      - Seconds to keep polling (every 0.1 s) until every URL of I(probes) answers I(probe_status); 0 asks once.
+      - What the roles' health gates use, so a wait costs one call however long it lasts.
+    type: float
+    default: 0
+  probe_status:
+    description: The HTTP status I(probe_wait) waits for.
+    type: int
+    default: 200
+  docker:
+    description: Return the versions of the Docker engine and of C(docker compose) as this account sees them.
+    type: bool
+    default: false
+  docker_host:
+    description: C(DOCKER_HOST) for the Docker calls (the account's own engine in rootless mode); empty for the default.
+    type: str
+    default: ""
+notes:
+  - Needs pipelining when it runs as an unprivileged account, like every module run with C(become_user).
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: none
+"""
+
+EXAMPLES = r"""
+- name: What the backend role needs to know, as the account
+  lacatfly.twilight_drive.account_info:
+    paths: [twilight/compose.yml, twilight/.env]
+    read: [.local/state/twilight-drive/twilight-backend.service.applied]
+    units: [twilight-backend.service]
+    images: [ghcr.io/lacatfly/twilight-drive:1.4.2]
+    probes: [http://127.0.0.1:8081/healthz]
+  become: true
+  become_user: twilight
+  register: __state
+"""
+
+RETURN = r"""
+home:
+  description: The account's home directory.
+  returned: always
+  type: str
+uid:
+  description: The account's uid.
+  returned: always
+  type: int
+groups:
+  description: Names of the groups this process has (the account's groups as its services get them).
+  returned: always
+  type: list
+  elements: str
+manager:
+  description: The account's systemd user manager; C(state) is what C(systemctl --user is-system-running) says.
+  returned: always
+  type: dict
+  sample: {up: true, state: running}
+paths:
+  description: Per path, C(exists) and, when it does, C(type) (file, directory, link, other, unsafe), C(mode), C(uid),
+    C(gid), C(size), C(checksum) (sha256 of files) or C(reason) (unsafe).
+  returned: always
+  type: dict
+read:
+  description: Per path, C(content) (text) or C(error).
+  returned: always
+  type: dict
+json_fields:
+  description: Per path, the requested fields (missing ones left out) or C(error).
+  returned: always
+  type: dict
+tails:
+  description: Per path, C(lines) or C(error).
+  returned: always
+  type: dict
+executables:
+  description: Per path, C(exists), C(executable) (by this account), C(uid), C(mode) and C(checksum) (sha256), or
+    C(error).
+  returned: always
+  type: dict
+units:
+  description: Per unit, its C(LoadState), C(ActiveState), C(SubState), C(UnitFileState), C(FragmentPath), C(MainPID),
+    C(NRestarts) and C(ActiveEnterTimestamp); empty when the manager is not up.
+  returned: always
+  type: dict
+images:
+  description: Per reference, the image ID or null.
+  returned: always
+  type: dict
+containers:
+  description: Per name, null or C(id), C(image) (as configured), C(image_id), C(status), C(health), C(started_at),
+    C(working_dir) (compose label).
+  returned: always
+  type: dict
+probes:
+  description: Per URL, the HTTP C(status) or null, C(error) when there was no answer, and C(seconds) until the last
+    answer.
+  returned: always
+  type: dict
+docker:
+  description: C(server) and C(compose) versions, or C(error), when I(docker) is true.
+  returned: always
+  type: dict
+"""
+
+
+UNIT_PROPERTIES = (
+    "LoadState",
+    "ActiveState",
+    "SubState",
+    "UnitFileState",
+    "FragmentPath",
+    "MainPID",
+    "NRestarts",
+    "ActiveEnterTimestamp",
+)
+CONTAINER_FORMAT = (
+    '{"id": {{json .Id}}, "image": {{json .Config.Image}}, "image_id": {{json .Image}}, '
+    '"status": {{json .State.Status}}, "health": {{if .State.Health}}{{json .State.Health.Status}}{{else}}null{{end}}, '
+    '"started_at": {{json .State.StartedAt}}, '
+    '"working_dir": {{json (index .Config.Labels "com.docker.compose.project.working_dir")}}}'
+)
+
+
+def executable(path):
+    """A program as this account sees it: may it run it, and what is it (sha256)."""
+    if not os.path.isabs(path):
+        raise ValueError(f"{path} is not an absolute path")
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return {"exists": False, "executable": False}
+    info = {
+        "exists": True,
+        "executable": stat.S_ISREG(st.st_mode) and os.access(path, os.X_OK),
+        "uid": st.st_uid,
+        "mode": f"{stat.S_IMODE(st.st_mode):04o}",
+    }
+    if stat.S_ISREG(st.st_mode) and os.access(path, os.R_OK):
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        info["checksum"] = digest.hexdigest()
+    return info
+
+
+def manager_state(module, uid):
+    socket = f"/run/user/{uid}/systemd/private"
+    if not os.path.exists(socket):
+        return {"up": False, "state": "offline"}
+    _rc, out, err = module.run_command(["systemctl", "--user", "is-system-running"])
+    return {"up": True, "state": (out or err).strip()}
+
+
+def unit_info(module, units):
+    if not units:
+        return {}
+    rc, out, err = module.run_command(
+        ["systemctl", "--user", "show", "--property=" + ",".join(("Id", *UNIT_PROPERTIES)), "--", *units]
+    )
+    if rc != 0:
+        module.fail_json(msg=f"systemctl --user show failed: {err.strip()}")
+    found = {}
+    for block in out.strip().split("\n\n"):
+        props = dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
+        if "Id" in props:
+            found[props.pop("Id")] = props
+    return {unit: found.get(unit, {}) for unit in units}
+
+
+def image_ids(module, refs):
+    ids = {}
+    for ref in refs:
+        rc, out, _err = module.run_command(["docker", "image", "inspect", "--format", "{{.Id}}", "--", ref])
+        ids[ref] = out.strip() if rc == 0 else None
+    return ids
+
+
+def container_info(module, names):
+    info = {}
+    for name in names:
+        rc, out, _err = module.run_command(
+            ["docker", "container", "ls", "--all", "--quiet", "--no-trunc", "--filter", f"name=^/{name}$"]
+        )
+        ids = out.split()
+        if rc != 0 or not ids:
+            info[name] = None
+            continue
+        rc, out, _err = module.run_command(["docker", "container", "inspect", "--format", CONTAINER_FORMAT, ids[0]])
+        info[name] = json.loads(out) if rc == 0 else None
+    return info
+
+
+def probe_once(url):
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return {"status": response.status}
+    except urllib.error.HTTPError as err:
+        return {"status": err.code}
+    except (urllib.error.URLError, OSError, ValueError) as err:
+        return {"status": None, "error": str(getattr(err, "reason", err))}
+
+
+def probe(urls, wait=0.0, status=200):
+    """Each URL's answer; with ``wait``, poll until every one answers ``status`` or the time is up."""
+    deadline = time.monotonic() + wait
+    started = time.monotonic()
+    results = {}
+    pending = list(urls)
+    while True:
+        for url in pending:
+            results[url] = probe_once(url)
+            results[url]["seconds"] = round(time.monotonic() - started, 2)
+        pending = [url for url in pending if results[url]["status"] != status]
+        if not pending or time.monotonic() >= deadline:
+            return results
+        time.sleep(0.1)
+
+
+def docker_versions(module):
+    rc, out, err = module.run_command(["docker", "version", "--format", "{{.Server.Version}}"])
+    if rc != 0:
+        return {"server": None, "compose": None, "error": (err or out).strip()}
+    server = out.strip()
+    rc, out, err = module.run_command(["docker", "compose", "version", "--short"])
+    return {
+        "server": server,
+        "compose": out.strip().lstrip("v") if rc == 0 else None,
+        "error": None if rc == 0 else (err or out).strip(),
+    }
+
+
+def guarded(read):
+    """Run ``read()``; turn what the account's files can make it raise into an error entry."""
+    try:
+        return read()
+    except UnsafePath as err:
+        return {"error": str(err)}
+    except FileNotFoundError:
+        return {"error": "missing"}
+    except (OSError, ValueError) as err:
+        return {"error": f"{type(err).__name__}: {err}"}
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec={
+            "paths": {"type": "list", "elements": "str", "default": []},
+            "read": {"type": "list", "elements": "str", "default": []},
+            "json_fields": {
+                "type": "list",
+                "elements": "dict",
+                "default": [],
+                "options": {
+                    "path": {"type": "str", "required": True},
+                    "fields": {"type": "list", "elements": "str", "required": True},
+                },
+            },
+            "tails": {"type": "list", "elements": "str", "default": []},
+            "tail_lines": {"type": "int", "default": 30},
+            "executables": {"type": "list", "elements": "str", "default": []},
+            "units": {"type": "list", "elements": "str", "default": []},
+            "images": {"type": "list", "elements": "str", "default": []},
+            "containers": {"type": "list", "elements": "str", "default": []},
+            "probes": {"type": "list", "elements": "str", "default": []},
+            "probe_wait": {"type": "float", "default": 0},
+            "probe_status": {"type": "int", "default": 200},
+            "docker": {"type": "bool", "default": False},
+            "docker_host": {"type": "str", "default": ""},
+        },
+        supports_check_mode=True,
+    )
+    params = module.params
+    uid = os.getuid()
+    account = pwd.getpwuid(uid)
+    os.environ.setdefault("XDG_RUNTIME_DIR", f"/run/user/{uid}")
+    if params["docker_host"]:
+        os.environ["DOCKER_HOST"] = params["docker_host"]
+
+    result = {
+        "changed": False,
+        "home": account.pw_dir,
+        "uid": uid,
+        "groups": sorted({grp.getgrgid(g).gr_name for g in os.getgroups() if _has_group(g)}),
+    }
+    with Home(account.pw_dir) as home:
+        result["paths"] = {rel: _described(home, rel) for rel in params["paths"]}
+        result["read"] = {
+            rel: guarded(lambda rel=rel: {"content": home.read_bytes(rel, 65536).decode("utf-8", "replace")})
+            for rel in params["read"]
+        }
+        result["json_fields"] = {
+            item["path"]: guarded(lambda item=item: _fields(home.read_bytes(item["path"], 65536), item["fields"]))
+            for item in params["json_fields"]
+        }
+        result["tails"] = {
+            rel: guarded(lambda rel=rel: {"lines": home.tail(rel, params["tail_lines"])}) for rel in params["tails"]
+        }
+    result["executables"] = {path: guarded(lambda path=path: executable(path)) for path in params["executables"]}
+    result["manager"] = manager_state(module, uid)
+    result["units"] = unit_info(module, params["units"]) if result["manager"]["up"] else {}
+    result["images"] = image_ids(module, params["images"])
+    result["containers"] = container_info(module, params["containers"])
+    result["probes"] = probe(params["probes"], params["probe_wait"], params["probe_status"])
+    result["docker"] = docker_versions(module) if params["docker"] else {}
+    module.exit_json(**result)
+
+
+def _described(home, rel):
+    """describe(), with what the account cannot read reported as unsafe too (the caller refuses both)."""
+    try:
+        return home.describe(rel)
+    except (OSError, ValueError, UnsafePath) as err:
+        return {"exists": True, "type": "unsafe", "reason": f"{home.path}/{rel}: {err}"}
+
+
+def _has_group(gid):
+    try:
+        grp.getgrgid(gid)
+    except KeyError:
+        return False
+    return True
+
+
+def _fields(raw, fields):
+    data = json.loads(raw.decode("utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    return {"fields": {k: data[k] for k in fields if k in data}}
+
+
+if __name__ == "__main__":
+    main()
