@@ -55,6 +55,10 @@ requirements:
   - google-re2 (the Python bindings of RE2) on the controller, for rules with a C(path); without it such a rule
     fails with an error naming the package (C(pip install google-re2)), not as a bad regular expression
   - PyYAML on the controller
+seealso:
+  - plugin: lacatfly.twilight_drive.cloudflared_ingress_problems
+    plugin_type: filter
+    description: The same checks, returning the problem as data (argument, rule, field, message) instead of failing.
 options:
   _input:
     description:

@@ -32,6 +32,10 @@ description:
 requirements:
   - google-re2 (the Python bindings of RE2) on the controller, for rules with a C(path); without it such a rule
     fails the task with an error naming the package (it is not a problem of the rules)
+seealso:
+  - plugin: lacatfly.twilight_drive.cloudflared_ingress
+    plugin_type: filter
+    description: Renders the rules as the C(ingress:) block of cloudflared's config, failing on the first problem.
 options:
   _input:
     description: The ingress rules, as for P(lacatfly.twilight_drive.cloudflared_ingress#filter).
