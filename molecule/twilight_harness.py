@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import time
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ class Account:
         """
         return (
             f"setpriv --reuid={self.uid} --regid={self.gid} --init-groups "
-            f"env HOME={self.home} XDG_RUNTIME_DIR=/run/user/{self.uid} sh -c {shell_quote(command)}"
+            f"env HOME={self.home} XDG_RUNTIME_DIR=/run/user/{self.uid} sh -c {shlex.quote(command)}"
         )
 
 
@@ -54,10 +55,6 @@ def main_pid_command(account: Account, unit: str) -> str:
 
 def main_pid(host, account: Account, unit: str) -> int:
     return int(host.check_output(main_pid_command(account, unit)))
-
-
-def shell_quote(text: str) -> str:
-    return "'" + text.replace("'", "'\"'\"'") + "'"
 
 
 @dataclass

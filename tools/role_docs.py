@@ -10,6 +10,7 @@ is written by hand.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -28,12 +29,29 @@ def plain(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def code(text: str) -> str:
+    """A code span that stays in its table cell: GFM cuts a row at every pipe not escaped with a
+    backslash, even inside backticks."""
+    text = text.replace("|", "\\|")
+    fence = "``" if "`" in text else "`"
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def yaml_flow(value: object) -> str:
+    """A default as YAML on one line. PyYAML ends a lone scalar (60, false) with the document end
+    marker "..." on a line of its own, which would end the table row: drop it."""
+    text = yaml.safe_dump(value, default_flow_style=True, width=10_000, allow_unicode=True).strip()
+    return text.removesuffix("\n...").strip()
+
+
 def cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return f"`{value}`" if value else '`""`'
-    return "`" + yaml.safe_dump(value, default_flow_style=True, width=10_000).strip().replace("|", "\\|") + "`"
+        # a line break would end the row: show such a string JSON-quoted, with \n
+        return code(json.dumps(value) if "\n" in value else value) if value else '`""`'
+    return code(yaml_flow(value))
 
 
 def describe(spec: dict) -> str:

@@ -1,15 +1,25 @@
 # shellcheck shell=bash
-# Sourced by tools/demo and tools/test: make .venv hold everything the
-# project's pyproject.toml declares (collection deps + test tooling), rebuilt
-# only when pyproject.toml changes, and put it first on PATH.
-want=$(sha256sum pyproject.toml | cut -c1-16)
+# Sourced by tools/demo and tools/test: make .venv hold what pyproject.toml
+# declares (the collection's dependencies and the `test` extra), rebuilt only
+# when pyproject.toml (or this file) changes, and put it first on PATH. The project itself is
+# not installed there: Ansible, Molecule and pytest use this checkout through
+# the symlink below, so no stale copy in site-packages can shadow or merge
+# with it (tests/packaging builds and installs the wheel in a venv of its own).
+want=$(cat pyproject.toml tools/venv.sh | sha256sum | cut -c1-16)
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.pyproject-hash 2>/dev/null)" != "$want" ]; then
-  echo "[venv] installing the controller tooling into .venv (pip install .[test])" >&2
+  echo "[venv] installing the dependencies and test tooling of pyproject.toml into .venv" >&2
   python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
     || { echo "[venv] Python 3.11 or newer is required" >&2; exit 1; }
   rm -rf .venv
   python3 -m venv .venv
-  if ! .venv/bin/pip install -q --disable-pip-version-check '.[test]'; then
+  .venv/bin/python - >.venv/requirements.txt <<'PY'
+import tomllib
+
+with open("pyproject.toml", "rb") as file:
+    project = tomllib.load(file)["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["test"]))
+PY
+  if ! .venv/bin/pip install -q --disable-pip-version-check -r .venv/requirements.txt; then
     rm -rf .venv
     echo "[venv] pip install failed" >&2
     exit 1

@@ -11,6 +11,7 @@ import os
 import pwd
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._dotenv import parse_written
 

@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 
 from ansible.module_utils.basic import AnsibleModule
+
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
 
 DOCUMENTATION = r"""

@@ -1,32 +1,38 @@
 # Copyright (c) 2026, lacatfly
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Unit tests of the lacatfly.twilight_drive.cloudflared_ingress filter.
+"""Unit tests of the lacatfly.twilight_drive.cloudflared_ingress filter: its contract, end to end.
 
 The expected verdicts come from cloudflared's source (ingress/ingress.go, config/configuration.go,
-ipaccess/access.go) and from Go 1.26 itself (regexp.Compile, time.ParseDuration, net/url.Parse,
-net.SplitHostPort, net.ParseCIDR, strconv.Atoi), which the filter was checked against.
+ipaccess/access.go) and from Go 1.26 itself, which the filter was checked against. The Go standard library
+pieces have their own tests in tests/unit/plugins/plugin_utils/, with the Go verdicts pinned there.
 """
 
 from __future__ import annotations
 
-import copy
-import importlib.util
 import re
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from ansible.errors import AnsibleFilterError
 
-_PLUGIN = Path(__file__).resolve().parents[4] / "plugins" / "filter" / "cloudflared_ingress.py"
-_SPEC = importlib.util.spec_from_file_location("lacatfly_twilight_drive_cloudflared_ingress", _PLUGIN)
-assert _SPEC is not None and _SPEC.loader is not None
-ci = importlib.util.module_from_spec(_SPEC)
-sys.modules[_SPEC.name] = ci
-_SPEC.loader.exec_module(ci)
+from ansible_collections.lacatfly.twilight_drive.plugins.filter.cloudflared_ingress import (
+    DOCUMENTATION,
+    EXAMPLES,
+    RETURN,
+    FilterModule,
+    cloudflared_ingress,
+)
+from ansible_collections.lacatfly.twilight_drive.plugins.plugin_utils._cloudflared_ingress import (
+    IngressError,
+    is_catch_all,
+    validate_origin_request,
+    validate_service,
+)
+from ansible_collections.lacatfly.twilight_drive.plugins.plugin_utils._go_duration import parse_duration
+from ansible_collections.lacatfly.twilight_drive.plugins.plugin_utils._go_regexp import RE2MissingError, check_regexp
 
 APP = "http://127.0.0.1:8081"
 CATCH_ALL = {"service": "http_status:404"}
@@ -47,12 +53,12 @@ def with_origin(**origin: Any) -> list[dict[str, Any]]:
 
 
 def render(rules: Any, **kwargs: Any) -> dict[str, Any]:
-    return yaml.safe_load(ci.cloudflared_ingress(rules, **kwargs))
+    return yaml.safe_load(cloudflared_ingress(rules, **kwargs))
 
 
 def expect_error(rules: Any, *fragments: str, **kwargs: Any) -> AnsibleFilterError:
     with pytest.raises(AnsibleFilterError) as info:
-        ci.cloudflared_ingress(rules, **kwargs)
+        cloudflared_ingress(rules, **kwargs)
     message = str(info.value)
     for fragment in fragments:
         assert fragment in message, f"{fragment!r} not in {message!r}"
@@ -72,7 +78,7 @@ def test_project_default_rules_get_the_404_catch_all():
             "originRequest": {"connectTimeout": "30s", "noTLSVerify": False},
         }
     ]
-    text = ci.cloudflared_ingress(rules)
+    text = cloudflared_ingress(rules)
     assert text.startswith("ingress:\n")
     assert yaml.safe_load(text) == {
         "ingress": [
@@ -91,7 +97,7 @@ def test_rule_keys_are_emitted_in_cloudflared_order():
         {"originRequest": {"noTLSVerify": True}, "service": APP, "path": "^/api/", "hostname": "a.example.com"},
         {"service": "http_status:404"},
     ]
-    text = ci.cloudflared_ingress(rules, append_catch_all=False)
+    text = cloudflared_ingress(rules, append_catch_all=False)
     first = text.split("\n- ")[1]
     positions = [first.index(key) for key in ("hostname:", "path:", "service:", "originRequest:")]
     assert positions == sorted(positions)
@@ -116,7 +122,7 @@ def test_durations_stay_strings_in_the_output(duration):
 
 
 def test_unicode_is_written_as_is():
-    text = ci.cloudflared_ingress([rule(hostname="b\u00fccher.example")])
+    text = cloudflared_ingress([rule(hostname="b\u00fccher.example")])
     assert "b\u00fccher.example" in text
     assert render([rule(hostname="b\u00fccher.example")])["ingress"][0]["hostname"] == "b\u00fccher.example"
 
@@ -138,29 +144,8 @@ def test_null_values_count_as_missing():
     assert doc["ingress"][0] == {"hostname": "a.example.com", "service": APP}
 
 
-def test_input_is_not_mutated():
-    rules = [
-        {
-            "hostname": "a.example.com",
-            "service": APP,
-            "originRequest": {
-                "connectTimeout": "30s",
-                "ipRules": [{"prefix": "10.0.0.0/8", "ports": [443, 80], "allow": True}],
-                "access": {"required": True, "teamName": "team", "audTag": ["aud"]},
-            },
-        }
-    ]
-    before = copy.deepcopy(rules)
-    result = ci.validate_rules(rules)
-    assert rules == before
-    assert len(rules) == 1  # the catch-all went to the result only
-    result[0]["originRequest"]["ipRules"][0]["ports"].append(8080)
-    result[0]["hostname"] = "changed"
-    assert rules == before
-
-
 def test_top_level_origin_request_is_validated_but_not_emitted():
-    text = ci.cloudflared_ingress([rule()], origin_request={"connectTimeout": "10s", "noTLSVerify": True})
+    text = cloudflared_ingress([rule()], origin_request={"connectTimeout": "10s", "noTLSVerify": True})
     assert "10s" not in text
     assert "noTLSVerify" not in text
     expect_error([rule()], "top-level originRequest.connectTimeout", origin_request={"connectTimeout": 10})
@@ -205,21 +190,21 @@ def test_ansible_tagged_subclasses_are_dumped_as_plain_types():
 
 
 def test_filter_module_exposes_the_filter():
-    assert ci.FilterModule().filters() == {"cloudflared_ingress": ci.cloudflared_ingress}
+    assert FilterModule().filters() == {"cloudflared_ingress": cloudflared_ingress}
 
 
 def test_options_are_keyword_only():
     with pytest.raises(TypeError):
-        ci.cloudflared_ingress([rule()], False)  # type: ignore[misc]
+        cloudflared_ingress([rule()], False)  # type: ignore[misc]
 
 
 def test_documentation_parses():
-    for block in (ci.DOCUMENTATION, ci.EXAMPLES, ci.RETURN):
+    for block in (DOCUMENTATION, EXAMPLES, RETURN):
         assert yaml.safe_load(block)
-    doc = yaml.safe_load(ci.DOCUMENTATION)
+    doc = yaml.safe_load(DOCUMENTATION)
     assert doc["name"] == "cloudflared_ingress"
     assert set(doc["options"]) == {"_input", "append_catch_all", "origin_request"}
-    assert yaml.safe_load(ci.RETURN)["_value"]["type"] == "string"
+    assert yaml.safe_load(RETURN)["_value"]["type"] == "string"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -249,7 +234,7 @@ VALID_LISTS = [
 def test_valid_rule_lists(rules, kwargs):
     doc = render(rules, **kwargs)
     assert doc["ingress"]
-    assert ci.is_catch_all(doc["ingress"][-1])
+    assert is_catch_all(doc["ingress"][-1])
 
 
 INVALID_LISTS = [
@@ -365,7 +350,7 @@ GOOD_SERVICES = [
 
 @pytest.mark.parametrize(("service", "kind"), GOOD_SERVICES)
 def test_good_services(service, kind):
-    assert ci.validate_service(service) == kind
+    assert validate_service(service) == kind
     render([rule(service=service)])
 
 
@@ -430,119 +415,43 @@ def test_bastion_mode_accepts_any_service_like_cloudflared():
 # Paths: Go regexp syntax, which Python's re does not implement
 # --------------------------------------------------------------------------------------------------
 
+# The patterns of tests/unit/plugins/plugin_utils/test__go_regexp.py, where Go's verdict on each is pinned;
+# here: the filter takes Go's verdict and names the rule.
 GOOD_PATHS = [
-    pytest.param(r"^/api/", id="anchored-prefix"),
-    pytest.param(r"\.(jpg|png)$", id="suffix"),
-    pytest.param(r"[^/]+/v[0-9]+", id="classes"),
-    pytest.param(r"\pN", id="unicode-class-letter"),
-    pytest.param(r"\p{Greek}", id="unicode-script"),
-    pytest.param(r"\PL", id="negated-unicode-class"),
-    pytest.param(r"\p{^Greek}", id="caret-negated-script"),
-    pytest.param(r"\p{Letter}", id="long-category-name-go-1.25"),
-    pytest.param(r"\p{greek}", id="case-insensitive-name-go-1.25"),
-    pytest.param(r"[[:alpha:]]", id="posix-class"),
-    pytest.param(r"[[:^space:]]", id="negated-posix-class"),
-    pytest.param(r"(?i)abc", id="case-insensitive-flag"),
-    pytest.param(r"(?i:abc)d", id="flag-group"),
-    pytest.param(r"(?s).(?U)a*", id="more-flags"),
-    pytest.param(r"\Qa.b*c\E", id="quoted-literal"),
-    pytest.param(r"(?P<ver>v\d+)", id="python-named-group"),
-    pytest.param(r"(?<ver>v\d+)", id="perl-named-group-go-1.22"),
-    pytest.param(r"x{1000}", id="repeat-1000"),
-    pytest.param(r"(x{10}){100}", id="nested-repeat-1000"),
-    pytest.param(r"((x{30}){0}){40}", id="zero-repeat-hides-inner-go-only"),
-    pytest.param(r"a*(?i)*", id="flag-group-ends-repetition-go-only"),
-    pytest.param(r"x{,3}", id="brace-literal"),
-    pytest.param(r"x{01}", id="leading-zero-brace-literal"),
-    pytest.param(r"\z", id="end-of-text"),
-    pytest.param(r"\x{10FFFF}\101\x41", id="escapes"),
-    pytest.param("(" * 999 + "a" + ")" * 999, id="999-nested-groups"),
-    pytest.param(r"\pL{1000}", id="big-unicode-repeat"),
+    *(r"^/api/", r"\.(jpg|png)$", r"[^/]+/v[0-9]+", r"\pN", r"\p{Greek}", r"\PL", r"\p{^Greek}", r"\p{Letter}"),
+    *(r"\p{greek}", r"[[:alpha:]]", r"[[:^space:]]", r"(?i)abc", r"(?i:abc)d", r"(?s).(?U)a*", r"\Qa.b*c\E"),
+    *(r"(?P<ver>v\d+)", r"(?<ver>v\d+)", r"x{1000}", r"(x{10}){100}", r"((x{30}){0}){40}", r"a*(?i)*", r"x{,3}"),
+    *(r"x{01}", r"\z", r"\x{10FFFF}\101\x41", "(" * 999 + "a" + ")" * 999, r"\pL{1000}"),
+]
+BAD_PATHS = [
+    *(r"(?=x)", r"(?!x)", r"(?<=x)y", r"(a)\1", r"(?P<n>a)(?P=n)", r"x{1001}", r"x{0,1001}", r"x{2,1}"),
+    *(r"(x{100}){11}", r"((x{30}){0,1}){40}", r"a**", r"a{2}{3}", r"*a", r"\C", r"\Z", r"\e", r"\8", r"[\b]"),
+    *("(?P<n\u00e4me>x)", r"(?P<>x)", r"\p{Old_Italic}", r"\p{Klingon}", r"\p{Garay}", r"[[:foo:]]", r"[z-a]"),
+    *(r"(?x)a b", r"(?#comment)", r"(?>a)", r"(a", r"a)", r"[a", "a\\", "(" * 1000 + "a" + ")" * 1000),
 ]
 
 
 @pytest.mark.parametrize("path", GOOD_PATHS)
 def test_good_paths(path):
-    ci.validate_path_regex(path)
+    check_regexp(path)
     render([rule(path=path)])
 
 
-BAD_PATHS = [
-    pytest.param(r"(?=x)", "invalid or unsupported Perl syntax", id="lookahead"),
-    pytest.param(r"(?!x)", "invalid or unsupported Perl syntax", id="negative-lookahead"),
-    pytest.param(r"(?<=x)y", "invalid named capture", id="lookbehind"),
-    pytest.param(r"(a)\1", "invalid escape sequence", id="backreference"),
-    pytest.param(r"(?P<n>a)(?P=n)", "invalid or unsupported Perl syntax", id="named-backreference"),
-    pytest.param(r"x{1001}", "invalid repeat count", id="repeat-1001"),
-    pytest.param(r"x{0,1001}", "invalid repeat count", id="repeat-max-1001"),
-    pytest.param(r"x{2,1}", "invalid repeat count", id="repeat-min-over-max"),
-    pytest.param(r"(x{100}){11}", "invalid repetition size", id="nested-repeat-1100"),
-    pytest.param(r"((x{30}){0,1}){40}", "invalid repetition size", id="nested-repeat-through-optional"),
-    pytest.param(r"a**", "bad repetition operator", id="stacked-repetition"),
-    pytest.param(r"a{2}{3}", "bad repetition operator", id="stacked-counted-repetition"),
-    pytest.param(r"*a", "no argument for repetition operator", id="missing-operand"),
-    pytest.param(r"\C", "invalid escape sequence: `\\C`", id="any-byte-go-only"),
-    pytest.param(r"\Z", "invalid escape sequence", id="python-end-anchor"),
-    pytest.param(r"\e", "invalid escape sequence", id="escape-e"),
-    pytest.param(r"\8", "invalid escape sequence", id="escape-8"),
-    pytest.param(r"[\b]", "invalid escape sequence", id="backspace-in-class"),
-    pytest.param("(?P<n\u00e4me>x)", "invalid named capture", id="non-ascii-group-name-go-only"),
-    pytest.param(r"(?P<>x)", "invalid named capture", id="empty-group-name"),
-    pytest.param(r"\p{Old_Italic}", "invalid character class range", id="multi-word-script-go-1.26"),
-    pytest.param(r"\p{Klingon}", "invalid character class range", id="unknown-script"),
-    pytest.param(r"\p{Garay}", "invalid character class range", id="unicode-16-script"),
-    pytest.param(r"[[:foo:]]", "invalid character class range", id="unknown-posix-class"),
-    pytest.param(r"[z-a]", "invalid character class range", id="reversed-range"),
-    pytest.param(r"(?x)a b", "invalid or unsupported Perl syntax", id="extended-flag"),
-    pytest.param(r"(?#comment)", "invalid or unsupported Perl syntax", id="comment-group"),
-    pytest.param(r"(?>a)", "invalid or unsupported Perl syntax", id="atomic-group"),
-    pytest.param(r"(a", "missing )", id="unclosed-group"),
-    pytest.param(r"a)", "unexpected )", id="unopened-group"),
-    pytest.param(r"[a", "missing closing ]", id="unclosed-class"),
-    pytest.param("a\\", "trailing backslash", id="trailing-backslash"),
-    pytest.param("(" * 1000 + "a" + ")" * 1000, "expression nests too deeply", id="1000-nested-groups"),
-]
-
-
-@pytest.mark.parametrize(("path", "problem"), BAD_PATHS)
-def test_bad_paths(path, problem):
-    with pytest.raises(ValueError, match=re.escape(problem)):
-        ci.validate_path_regex(path)
-    error = expect_error([rule(path=path)], "ingress rule #1", "has an invalid regex", problem)
+@pytest.mark.parametrize("path", BAD_PATHS)
+def test_bad_paths(path):
+    with pytest.raises(ValueError) as go:
+        check_regexp(path)
+    error = expect_error([rule(path=path)], "ingress rule #1", "has an invalid regex", str(go.value))
     assert isinstance(error.__cause__, ValueError)
 
 
-@pytest.mark.parametrize(
-    ("path", "go_accepts"),
-    [
-        pytest.param(r"(?=x)", False, id="lookahead"),
-        pytest.param(r"(a)\1", False, id="backreference"),
-        pytest.param(r"\Z", False, id="python-Z"),
-        pytest.param(r"\pN", True, id="unicode-class"),
-        pytest.param(r"\p{Greek}", True, id="unicode-script"),
-        pytest.param(r"\Qa.b\E", True, id="quote"),
-        pytest.param(r"(?U)a*", True, id="ungreedy-flag"),
-        pytest.param(r"\z", True, id="end-of-text"),
-        pytest.param(r"(?P<n>a)|(?P<n>b)", True, id="duplicate-group-names"),
-        pytest.param(r"x{1001}", False, id="repeat-over-1000"),
-    ],
-)
-def test_go_syntax_is_not_pythons(path, go_accepts):
-    """The cases where Python's re would give the wrong answer, which is why RE2 is used."""
-    assert _python_re_accepts(path) != go_accepts
-    if go_accepts:
-        ci.validate_path_regex(path)
-    else:
-        with pytest.raises(ValueError):
-            ci.validate_path_regex(path)
-
-
-def _python_re_accepts(path: str) -> bool:
-    try:
-        re.compile(path)
-    except re.error:
-        return False
-    return True
+def test_without_google_re2_the_filter_names_the_package_not_the_regex(monkeypatch):
+    monkeypatch.setitem(sys.modules, "re2", None)  # `import re2` now raises ImportError
+    error = expect_error([rule(path="^/api/")], "google-re2", "pip install google-re2")
+    assert "invalid regex" not in str(error)
+    assert "ingress rule" not in str(error)
+    assert isinstance(error.__cause__, RE2MissingError)
+    render([rule()])  # rules without a path need no regular expression engine
 
 
 def test_empty_path_means_no_path():
@@ -560,56 +469,41 @@ def test_path_is_checked_after_the_hostname_like_cloudflared():
 # Durations: Go's time.ParseDuration
 # --------------------------------------------------------------------------------------------------
 
+# The durations of tests/unit/plugins/plugin_utils/test__go_duration.py, where Go's verdict on each is pinned;
+# here: every duration key takes Go's verdict, and an error names the rule and the key.
 GOOD_DURATIONS = [
-    pytest.param("30s", 30 * 10**9, id="seconds"),
-    pytest.param("1m30s", 90 * 10**9, id="minutes-seconds"),
-    pytest.param("1h2m3.4s", 3_723_400_000_000, id="mixed-fraction"),
-    pytest.param(".5s", 5 * 10**8, id="leading-dot"),
-    pytest.param("1.s", 10**9, id="trailing-dot"),
-    pytest.param("-5s", -5 * 10**9, id="negative"),
-    pytest.param("+5s", 5 * 10**9, id="plus-sign"),
-    pytest.param("-1.5h", -5_400 * 10**9, id="negative-fraction"),
-    pytest.param("0", 0, id="bare-zero"),
-    pytest.param("-0", 0, id="signed-zero"),
-    pytest.param("300ms", 3 * 10**8, id="milliseconds"),
-    pytest.param("10us", 10_000, id="us"),
-    pytest.param("10\u00b5s", 10_000, id="micro-sign"),
-    pytest.param("10\u03bcs", 10_000, id="greek-mu"),
-    pytest.param("7ns", 7, id="nanoseconds"),
-    pytest.param("1h1h", 2 * 3_600 * 10**9, id="repeated-unit"),
-    pytest.param("0s", 0, id="zero-seconds"),
-    pytest.param("2562047h47m16.854775807s", 2**63 - 1, id="max"),
-    pytest.param("-2562047h47m16.854775808s", -(2**63), id="min"),
+    *("30s", "1m30s", "1h2m3.4s", ".5s", "1.s", "-5s", "+5s", "-1.5h", "0", "-0", "300ms", "10us", "10\u00b5s"),
+    *("10\u03bcs", "7ns", "1h1h", "0s", "2562047h47m16.854775807s", "-2562047h47m16.854775808s"),
+]
+BAD_DURATIONS = [
+    "5",
+    "1.5",
+    "1d",
+    "1S",
+    "1 s",
+    "",
+    "-",
+    "s",
+    ".s",
+    "00",
+    "9223372036854775808ns",
+    "2562047h47m16.854775808s",
 ]
 
 
-@pytest.mark.parametrize(("text", "nanoseconds"), GOOD_DURATIONS)
-def test_good_durations(text, nanoseconds):
-    assert ci.parse_go_duration(text) == nanoseconds
+@pytest.mark.parametrize("text", GOOD_DURATIONS)
+def test_good_durations(text):
+    parse_duration(text)
     render(with_origin(connectTimeout=text, tlsTimeout=text, tcpKeepAlive=text, keepAliveTimeout=text))
 
 
-BAD_DURATIONS = [
-    pytest.param("5", "missing unit in duration", id="bare-number"),
-    pytest.param("1.5", "missing unit in duration", id="bare-fraction"),
-    pytest.param("1d", 'unknown unit "d"', id="days"),
-    pytest.param("1S", 'unknown unit "S"', id="upper-case-unit"),
-    pytest.param("1 s", 'unknown unit " s"', id="space"),
-    pytest.param("", "invalid duration", id="empty"),
-    pytest.param("-", "invalid duration", id="sign-only"),
-    pytest.param("s", "invalid duration", id="unit-only"),
-    pytest.param(".s", "invalid duration", id="dot-unit"),
-    pytest.param("00", "missing unit in duration", id="double-zero"),
-    pytest.param("9223372036854775808ns", "invalid duration", id="overflow"),
-    pytest.param("2562047h47m16.854775808s", "invalid duration", id="overflow-mixed"),
-]
-
-
-@pytest.mark.parametrize(("text", "problem"), BAD_DURATIONS)
-def test_bad_durations(text, problem):
-    with pytest.raises(ValueError, match=re.escape(problem)):
-        ci.parse_go_duration(text)
-    error = expect_error(with_origin(connectTimeout=text), "ingress rule #1", "originRequest.connectTimeout", problem)
+@pytest.mark.parametrize("text", BAD_DURATIONS)
+def test_bad_durations(text):
+    with pytest.raises(ValueError) as go:
+        parse_duration(text)
+    error = expect_error(
+        with_origin(connectTimeout=text), "ingress rule #1", "originRequest.connectTimeout", str(go.value)
+    )
     assert isinstance(error.__cause__, ValueError)
 
 
@@ -661,7 +555,7 @@ GOOD_ORIGIN_REQUESTS = [
 def test_good_origin_requests(origin):
     doc = render([rule(originRequest=origin)])
     assert doc["ingress"][0]["originRequest"] == origin
-    assert ci.validate_origin_request(origin, "top-level originRequest") == origin
+    assert validate_origin_request(origin) == origin
 
 
 BAD_ORIGIN_REQUESTS = [
@@ -714,8 +608,8 @@ BAD_ORIGIN_REQUESTS = [
 @pytest.mark.parametrize(("origin", "problem"), BAD_ORIGIN_REQUESTS)
 def test_bad_origin_requests(origin, problem):
     expect_error([rule(), rule(originRequest=origin)], "ingress rule #2", problem)
-    with pytest.raises(AnsibleFilterError, match=re.escape(problem)):
-        ci.validate_origin_request(origin, "top-level originRequest")
+    with pytest.raises(IngressError, match=re.escape(problem)):
+        validate_origin_request(origin)
 
 
 def test_ip_rules_errors_chain_their_cause():
@@ -770,65 +664,3 @@ def test_unknown_key_without_a_close_match_lists_the_valid_keys():
 
 def test_non_string_keys_are_unknown():
     expect_error([{1: "x", "service": APP}], "ingress rule #1: unknown key 1")
-
-
-# --------------------------------------------------------------------------------------------------
-# Go standard library helpers
-# --------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [("200", 200), ("+200", 200), ("-5", -5), ("0200", 200), ("9223372036854775807", 2**63 - 1)],
-)
-def test_go_atoi_accepts(text, expected):
-    assert ci.go_atoi(text) == expected
-
-
-@pytest.mark.parametrize("text", ["", "+", "2 ", " 2", "2_0", "0x10", "1e3", "9223372036854775808"])
-def test_go_atoi_rejects(text):
-    with pytest.raises(ValueError, match=r"strconv\.Atoi"):
-        ci.go_atoi(text)
-
-
-@pytest.mark.parametrize(
-    ("hostport", "expected"),
-    [("a:80", ("a", "80")), ("a:", ("a", "")), ("[::1]:80", ("::1", "80")), (":80", ("", "80"))],
-)
-def test_go_split_host_port_splits(hostport, expected):
-    assert ci.go_split_host_port(hostport) == expected
-
-
-@pytest.mark.parametrize("hostport", ["a", "::1", "[::1]", "a:b:c", "[a]b:1", "a]:1", "[a:1"])
-def test_go_split_host_port_fails(hostport):
-    with pytest.raises(ValueError):
-        ci.go_split_host_port(hostport)
-
-
-@pytest.mark.parametrize("cidr", ["0.0.0.0/0", "10.0.0.0/08", "::/0", "2001:db8::/32", "1:2:3:4:5:6:7:8/128"])
-def test_go_parse_cidr_accepts(cidr):
-    ci.go_parse_cidr(cidr)
-
-
-@pytest.mark.parametrize(
-    "cidr", ["10.0.0.0", "10.0.0/8", "10.0.0.0/", "10.0.0.0/-1", "::/129", "1.2.3.4.5/8", "a::g/8", "1::2::3/8", "/8"]
-)
-def test_go_parse_cidr_rejects(cidr):
-    with pytest.raises(ValueError, match="invalid CIDR address"):
-        ci.go_parse_cidr(cidr)
-
-
-@pytest.mark.parametrize(
-    ("url", "scheme", "hostname", "path"),
-    [
-        ("http://127.0.0.1:8081", "http", "127.0.0.1", ""),
-        ("http://127.0.0.1:8081/", "http", "127.0.0.1", "/"),
-        ("HTTP://[::1]:80/x?y#z", "http", "::1", "/x"),
-        ("ssh://user@host", "ssh", "host", ""),
-        ("mailto:a@b", "mailto", "", ""),
-        ("//host/p", "", "host", "/p"),
-    ],
-)
-def test_go_url_parse(url, scheme, hostname, path):
-    parsed = ci.go_url_parse(url)
-    assert (parsed.scheme, parsed.hostname(), parsed.path) == (scheme, hostname, path)
