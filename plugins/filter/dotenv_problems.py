@@ -1,18 +1,26 @@
-"""The dotenv_problems filter: what is wrong with a dict meant for a compose env file."""
+# Copyright (c) 2026, lacatfly
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from ansible_collections.lacatfly.twilight_drive.plugins.plugin_utils._compose_dotenv import problems
+
 DOCUMENTATION = r"""
 name: dotenv_problems
-short_description: List what is wrong with a dict meant for a docker compose env file
+short_description: List what docker compose would not read back exactly from a dict written as an env file
 version_added: 1.0.0
 author: lacatfly
 description:
-  - Checks the keys and values of a dict the roles write as C(KEY='value') lines to a compose C(env_file).
+  - Checks the keys and values of a dict the roles write as C(KEY='value') lines to a compose C(env_file), against
+    the rules of compose's own dotenv parser (found by testing that form against the compose binary; see
+    C(docs/dotenv-rules.md)) so that every value the filter accepts reaches the container exactly as given.
+  - Refuses C(COMPOSE_*) keys (compose's own settings), a single quote, an odd number of trailing backslashes,
+    control characters (C0, DEL, C1, U+2028, U+2029), lone surrogates, a C(KEY=value) longer than 131071 bytes and
+    more than 1 MiB in all.
   - Returns one message per problem. Messages name keys, never values, so they are safe to print for secrets.
 options:
   _input:
@@ -41,25 +49,12 @@ _value:
   elements: str
 """
 
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
 
 def dotenv_problems(env: Mapping[str, Any], *, prefix: str = "") -> list[str]:
     """Return messages naming each bad key; values are never included."""
     if not isinstance(env, Mapping):
         return [f"must be a dict of KEY: value pairs, got {_kind(env)}"]
-    problems = []
-    for key, value in env.items():
-        if not isinstance(key, str) or not _KEY.match(key):
-            problems.append(f"key {key!r} is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*)")
-            continue
-        if prefix and not key.startswith(prefix):
-            problems.append(f"key {key} does not start with {prefix}")
-        if isinstance(value, Mapping | list | tuple | set) or value is None:
-            problems.append(f"the value of {key} must be a string, number or boolean")
-        elif isinstance(value, str) and ("'" in value or "\n" in value or "\r" in value):
-            problems.append(f"the value of {key} holds a single quote or a line break, which a .env line cannot")
-    return problems
+    return problems(env, prefix)
 
 
 def _kind(value: object) -> str:
