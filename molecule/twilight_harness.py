@@ -73,17 +73,28 @@ def scenario_dir() -> Path:
     return Path(os.environ["MOLECULE_SCENARIO_DIRECTORY"])
 
 
-def run_playbook(
-    playbook: str | Path, *args: str, extra_vars: dict | None = None, limit: str | None = None, timeout: int = 900
-) -> PlaybookRun:
-    """Run ansible-playbook against the scenario's instances; return rc and the whole output."""
-    cmd = ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], str(playbook), *args]
+STANDINS = Path(__file__).resolve().parent / "stand-ins" / "vars.yml"
+
+
+def playbook_command(
+    playbook: str | Path, *args: str, extra_vars: dict | None = None, limit: str | None = None
+) -> list:
+    """ansible-playbook against the scenario's instances, with the test stand-ins (molecule/stand-ins/vars.yml)
+    as extra vars like Molecule's own runs; `extra_vars` come after them and win."""
+    cmd = ["ansible-playbook", "-i", os.environ["MOLECULE_INVENTORY_FILE"], str(playbook), "-e", f"@{STANDINS}", *args]
     if extra_vars is not None:
         cmd += ["-e", json.dumps(extra_vars)]
     if limit is not None:
         cmd += ["--limit", limit]
+    return cmd
+
+
+def run_playbook(
+    playbook: str | Path, *args: str, extra_vars: dict | None = None, limit: str | None = None, timeout: int = 900
+) -> PlaybookRun:
+    """Run ansible-playbook against the scenario's instances; return rc and the whole output."""
     proc = subprocess.run(
-        cmd,
+        playbook_command(playbook, *args, extra_vars=extra_vars, limit=limit),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -91,6 +102,16 @@ def run_playbook(
         env={**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"},
     )
     return PlaybookRun(proc.returncode, proc.stdout + proc.stderr)
+
+
+def assert_check_mode_changes_nothing(host, secrets: tuple[str, ...] = (), *args: str) -> PlaybookRun:
+    """`--check --diff` of the scenario's converge after converge: it succeeds, changes nothing and prints none of
+    `secrets`."""
+    run = run_playbook(scenario_dir() / "converge.yml", "--check", "--diff", *args, limit=instance_name(host))
+    assert run.rc == 0, run.output
+    assert run.recap()[instance_name(host)]["changed"] == 0, run.output
+    assert [s for s in secrets if s in run.output] == []
+    return run
 
 
 def login_sessions(host, user: str) -> list[str]:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from twilight_harness import Account, docker_inspect, file_state, instance_name, run_playbook, scenario_dir
+from twilight_harness import (
+    Account,
+    assert_check_mode_changes_nothing,
+    docker_inspect,
+    file_state,
+    instance_name,
+    run_playbook,
+    scenario_dir,
+)
 
 PROJECT = "/home/twilight/twilight"
 UNIT = "/home/twilight/.config/systemd/user/twilight-backend.service"
@@ -82,10 +90,7 @@ def test_idempotence_run_did_not_restart_the_container(host, container: dict) ->
 
 
 def test_check_mode_after_converge_changes_nothing(host) -> None:
-    run = run_playbook(scenario_dir() / "converge.yml", "--check", "--diff", limit=instance_name(host))
-    assert run.rc == 0, run.output
-    assert run.recap()[instance_name(host)]["changed"] == 0, run.output
-    assert "molecule-tushare-secret-7f3a" not in run.output
+    assert_check_mode_changes_nothing(host, ("molecule-tushare-secret-7f3a",))
 
 
 def _refused(host, message: str, extra_vars: dict, watch: tuple[str, ...] = LIVE_FILES) -> None:
@@ -110,7 +115,7 @@ def test_missing_env_refused(host) -> None:
     _account_with_linger(host, "otherdeploy")
     _refused(
         host,
-        "twilight_backend_env is empty and /home/otherdeploy/twilight/.env does not exist: copy env.example",
+        "twilight_backend_env is empty and ~/twilight/.env does not exist: copy env.example",
         {"twilight_backend_user": "otherdeploy", "linger_users": ["otherdeploy"], "twilight_backend_env": {}},
         watch=(*LIVE_FILES, "/home/otherdeploy/twilight"),
     )
@@ -139,14 +144,39 @@ def test_system_unit_with_our_name_refused(host) -> None:
         host.check_output("rm -f /etc/systemd/system/twilight-backend.service")
 
 
-def test_unit_of_another_user_refused(host) -> None:
+def test_unit_of_another_user_does_not_block_a_deploy(host) -> None:
+    """twilight's own user unit is no collision for otherdeploy's (a unit of another user manager cannot clash
+    with ours); what does clash is the container name, and that is what stops this run, before any change."""
     _account_with_linger(host, "otherdeploy")
     _refused(
         host,
-        "twilight-backend.service already exists at /home/twilight/.config/systemd/user/twilight-backend.service",
+        "A container named twilight-backend already exists and is not the one of the compose project in "
+        "/home/otherdeploy/twilight",
         {"twilight_backend_user": "otherdeploy", "linger_users": ["otherdeploy"]},
         watch=(*LIVE_FILES, "/home/otherdeploy/twilight"),
     )
+
+
+def test_backend_log_is_rotated_past_its_cap(host, account: Account) -> None:
+    """The scenario caps backend.log at 2k with 2 copies: write past it, let the rotation run, and the log, its
+    copies and their count stay bounded while the unit keeps appending to the same file."""
+    log = f"{PROJECT}/logs/backend.log"
+    assert host.run(account.command("systemctl --user is-enabled twilight-backend-logrotate.timer")).stdout.strip() == (
+        "enabled"
+    )
+    assert host.run(account.command("systemctl --user is-active twilight-backend-logrotate.timer")).stdout.strip() == (
+        "active"
+    )
+    for _ in range(3):
+        host.check_output(account.command(f"head -c 5000 /dev/zero | tr '\\0' x >> {log}"))
+        host.check_output(account.command("systemctl --user start twilight-backend-logrotate.service"))
+        assert host.file(log).size <= 2048
+    assert host.file(f"{log}.1").size >= 5000
+    assert host.file(f"{log}.2").exists
+    assert not host.file(f"{log}.3").exists
+    host.check_output(account.command("systemctl --user restart twilight-backend.service"))
+    host.check_output("timeout 60 sh -c 'until curl -sf http://127.0.0.1:8081/healthz; do sleep 1; done'")
+    assert host.file(log).size > 0  # the unit still appends to the rotated file
 
 
 def test_container_with_our_name_started_by_hand_refused(host, account: Account) -> None:

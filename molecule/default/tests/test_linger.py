@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from twilight_harness import Account, instance_name, login_sessions, run_playbook, scenario_dir
+from twilight_harness import (
+    Account,
+    assert_check_mode_changes_nothing,
+    instance_name,
+    login_sessions,
+    run_playbook,
+    scenario_dir,
+)
 
 
 def test_linger_file_exists(host, account: Account) -> None:
@@ -24,9 +31,7 @@ def test_systemctl_user_answers_running(host, account: Account) -> None:
 
 
 def test_check_mode_after_converge_changes_nothing(host) -> None:
-    run = run_playbook(scenario_dir() / "converge.yml", "--check", "--diff", limit=instance_name(host))
-    assert run.rc == 0, run.output
-    assert run.recap()[instance_name(host)]["changed"] == 0, run.output
+    assert_check_mode_changes_nothing(host)
 
 
 @pytest.mark.parametrize(

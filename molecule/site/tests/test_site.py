@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from twilight_harness import Account, instance_name, run_playbook, scenario_dir
+from twilight_harness import Account, assert_check_mode_changes_nothing, instance_name, run_playbook, scenario_dir
 
 SECRETS = (
     "site-tushare-secret-5e21",
@@ -44,10 +44,7 @@ def test_second_run_reports_nothing_restarted_and_the_next_steps(host) -> None:
 
 
 def test_check_diff_after_converge_changes_nothing_and_hides_secrets(host) -> None:
-    run = run_playbook(scenario_dir() / "converge.yml", "--check", "--diff", "-vvv", limit=instance_name(host))
-    assert run.rc == 0, run.output
-    assert run.recap()[instance_name(host)]["changed"] == 0, run.output
-    assert [s for s in SECRETS if s in run.output] == []
+    assert_check_mode_changes_nothing(host, SECRETS, "-vvv")
 
 
 ROLES = ("linger", "twilight_backend", "cloudflared_tunnel")
@@ -67,6 +64,6 @@ def test_tags_select_one_role(host, tag: str, role: str) -> None:
         if line.startswith(f"TASK [lacatfly.twilight_drive.{r} : ") and "Validating arguments" not in line
     }
     assert ran == {role}, run.output
-    # the user_unit tasks the role imports run under its tag too
+    # the internal_user_unit tasks the role imports run under its tag too
     if tag != "linger":
-        assert "TASK [lacatfly.twilight_drive.user_unit : " in run.output
+        assert "TASK [lacatfly.twilight_drive.internal_user_unit : " in run.output

@@ -10,7 +10,16 @@ import time
 
 import pytest
 import yaml
-from twilight_harness import TUNNEL_UNIT, Account, file_state, instance_name, main_pid, run_playbook, scenario_dir
+from twilight_harness import (
+    TUNNEL_UNIT,
+    Account,
+    assert_check_mode_changes_nothing,
+    file_state,
+    instance_name,
+    main_pid,
+    run_playbook,
+    scenario_dir,
+)
 
 UUID = "6ff42ae2-765d-4adf-8112-31c55c1551ef"
 CF_DIR = "/home/twilight/.cloudflared"
@@ -50,10 +59,24 @@ def test_config_is_the_expected_document(host) -> None:
 
 def test_unit_runs_the_named_tunnel_with_the_config(host) -> None:
     unit = host.file(UNIT).content_string
-    assert f"ExecStart=/home/twilight/.local/bin/cloudflared --config {CONFIG} tunnel run twilight-backend" in unit
+    assert (
+        "ExecStart=/usr/local/lib/twilight-drive/cloudflared --config %h/.cloudflared/twilight-config.yml "
+        "tunnel run twilight-backend"
+    ) in unit
     assert "After=twilight-backend.service" in unit
     assert "Restart=always" in unit and "RestartSec=10" in unit
-    assert "StandardOutput=append:/home/twilight/twilight/logs/cloudflared.log" in unit
+    assert "StandardOutput=append:%h/twilight/logs/cloudflared.log" in unit
+    assert "ProtectSystem=strict" in host.file(f"{UNIT}.d/10-sandbox.conf").content_string
+
+
+def test_the_binary_is_roots_outside_every_home(host) -> None:
+    """The account runs cloudflared but cannot change it (a planted binary cannot be what root installs)."""
+    binary = host.file("/usr/local/lib/twilight-drive/cloudflared")
+    assert (binary.user, binary.group, binary.mode) == ("root", "root", 0o755)
+    assert (host.file("/usr/local/lib/twilight-drive").user, host.file("/usr/local/lib/twilight-drive").mode) == (
+        "root",
+        0o755,
+    )
 
 
 def test_secret_files_are_private_and_cert_pem_absent(host) -> None:
@@ -78,10 +101,7 @@ def test_idempotence_run_did_not_restart_the_tunnel(host, account: Account) -> N
 
 
 def test_check_mode_after_converge_changes_nothing(host) -> None:
-    run = run_playbook(scenario_dir() / "converge.yml", "--check", "--diff", limit=instance_name(host))
-    assert run.rc == 0, run.output
-    assert run.recap()[instance_name(host)]["changed"] == 0, run.output
-    assert SECRET not in run.output
+    assert_check_mode_changes_nothing(host, (SECRET,))
 
 
 def test_systemd_restarts_a_killed_tunnel(host, account: Account) -> None:
@@ -107,7 +127,7 @@ WATCH = (CONFIG, CREDS, UNIT)
     [
         pytest.param(
             {"cloudflared_tunnel_id": "not-a-uuid"},
-            "cloudflared_tunnel_id: 'not-a-uuid' is not a tunnel UUID",
+            'cloudflared_tunnel_id: "not-a-uuid" is not a tunnel UUID',
             id="non-uuid",
         ),
         pytest.param(
@@ -118,18 +138,18 @@ WATCH = (CONFIG, CREDS, UNIT)
                     "TunnelID": "11111111-2222-3333-4444-555555555555",
                 }
             },
-            "cloudflared_tunnel_credentials: its TunnelID is 11111111-2222-3333-4444-555555555555, not the tunnel "
+            'cloudflared_tunnel_credentials: its TunnelID is "11111111-2222-3333-4444-555555555555", not the tunnel '
             + UUID,
             id="mismatched-credentials",
         ),
         pytest.param(
             {"cloudflared_tunnel_credentials": {}, "cloudflared_tunnel_name": "other-tunnel"},
-            f"cloudflared_tunnel_credentials is empty and {CF_DIR}/other-tunnel-{UUID}.json does not exist",
+            f"cloudflared_tunnel_credentials is empty and ~/.cloudflared/other-tunnel-{UUID}.json does not exist",
             id="missing-credentials",
         ),
         pytest.param(
             {"cloudflared_tunnel_metrics": "0.0.0.0:9090"},
-            "cloudflared_tunnel_metrics: '0.0.0.0:9090' is not a loopback host:port",
+            'cloudflared_tunnel_metrics: "0.0.0.0:9090" is not a loopback host:port',
             id="public-metrics",
         ),
         pytest.param(
