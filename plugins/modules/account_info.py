@@ -14,10 +14,16 @@ import stat
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import (
+    docker_versions,
+    run,
+    systemctl_show,
+)
 
 DOCUMENTATION = r"""
 module: account_info
@@ -243,51 +249,26 @@ def executable(path):
     return info
 
 
-def manager_state(module, uid):
-    socket = f"/run/user/{uid}/systemd/private"
-    if not os.path.exists(socket):
+def manager_state(uid):
+    if not os.path.exists(f"/run/user/{uid}/systemd/private"):
         return {"up": False, "state": "offline"}
-    _rc, out, err = module.run_command(["systemctl", "--user", "is-system-running"])
+    _rc, out, err = run(["systemctl", "--user", "is-system-running"])
     return {"up": True, "state": (out or err).strip()}
 
 
-def unit_info(module, units):
-    if not units:
-        return {}
-    rc, out, err = module.run_command(
-        ["systemctl", "--user", "show", "--property=" + ",".join(("Id", *UNIT_PROPERTIES)), "--", *units]
-    )
-    if rc != 0:
-        module.fail_json(msg=f"systemctl --user show failed: {err.strip()}")
-    found = {}
-    for block in out.strip().split("\n\n"):
-        props = dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
-        if "Id" in props:
-            found[props.pop("Id")] = props
-    return {unit: found.get(unit, {}) for unit in units}
+def unit_info(units):
+    return systemctl_show(["--user"], units, UNIT_PROPERTIES)
 
 
-def image_ids(module, refs):
-    ids = {}
-    for ref in refs:
-        rc, out, _err = module.run_command(["docker", "image", "inspect", "--format", "{{.Id}}", "--", ref])
-        ids[ref] = out.strip() if rc == 0 else None
-    return ids
+def image_id(ref):
+    rc, out, _err = run(["docker", "image", "inspect", "--format", "{{.Id}}", "--", ref])
+    return out.strip() if rc == 0 else None
 
 
-def container_info(module, names):
-    info = {}
-    for name in names:
-        rc, out, _err = module.run_command(
-            ["docker", "container", "ls", "--all", "--quiet", "--no-trunc", "--filter", f"name=^/{name}$"]
-        )
-        ids = out.split()
-        if rc != 0 or not ids:
-            info[name] = None
-            continue
-        rc, out, _err = module.run_command(["docker", "container", "inspect", "--format", CONTAINER_FORMAT, ids[0]])
-        info[name] = json.loads(out) if rc == 0 else None
-    return info
+def container_info(name):
+    """The container of that exact name (never its environment), or None."""
+    rc, out, _err = run(["docker", "container", "inspect", "--format", CONTAINER_FORMAT, "--", name])
+    return json.loads(out) if rc == 0 else None
 
 
 def probe_once(url):
@@ -314,19 +295,6 @@ def probe(urls, wait=0.0, status=200):
         if not pending or time.monotonic() >= deadline:
             return results
         time.sleep(0.1)
-
-
-def docker_versions(module):
-    rc, out, err = module.run_command(["docker", "version", "--format", "{{.Server.Version}}"])
-    if rc != 0:
-        return {"server": None, "compose": None, "error": (err or out).strip()}
-    server = out.strip()
-    rc, out, err = module.run_command(["docker", "compose", "version", "--short"])
-    return {
-        "server": server,
-        "compose": out.strip().lstrip("v") if rc == 0 else None,
-        "error": None if rc == 0 else (err or out).strip(),
-    }
 
 
 def guarded(read):
@@ -396,13 +364,28 @@ def main():
             rel: guarded(lambda rel=rel: {"lines": home.tail(rel, params["tail_lines"])}) for rel in params["tails"]
         }
     result["executables"] = {path: guarded(lambda path=path: executable(path)) for path in params["executables"]}
-    result["manager"] = manager_state(module, uid)
-    result["units"] = unit_info(module, params["units"]) if result["manager"]["up"] else {}
-    result["images"] = image_ids(module, params["images"])
-    result["containers"] = container_info(module, params["containers"])
-    result["probes"] = probe(params["probes"], params["probe_wait"], params["probe_status"])
-    result["docker"] = docker_versions(module) if params["docker"] else {}
+    # The questions to systemd, Docker and the URLs are independent: ask them at once.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        manager = pool.submit(manager_state, uid)
+        units = pool.submit(unit_info, params["units"]) if params["units"] and _manager_socket(uid) else None
+        images = {ref: pool.submit(image_id, ref) for ref in params["images"]}
+        containers = {name: pool.submit(container_info, name) for name in params["containers"]}
+        probes = pool.submit(probe, params["probes"], params["probe_wait"], params["probe_status"])
+        docker = pool.submit(docker_versions) if params["docker"] else None
+        try:
+            result["manager"] = manager.result()
+            result["units"] = units.result() if units else {}
+        except RuntimeError as err:
+            module.fail_json(msg=str(err), **result)
+        result["images"] = {ref: future.result() for ref, future in images.items()}
+        result["containers"] = {name: future.result() for name, future in containers.items()}
+        result["probes"] = probes.result()
+        result["docker"] = docker.result() if docker else {}
     module.exit_json(**result)
+
+
+def _manager_socket(uid):
+    return os.path.exists(f"/run/user/{uid}/systemd/private")
 
 
 def _described(home, rel):

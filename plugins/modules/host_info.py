@@ -5,11 +5,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import grp
 import os
 import pwd
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import docker_versions, systemctl_show
 
 DOCUMENTATION = r"""
 module: host_info
@@ -108,15 +112,12 @@ def subordinate(path, name, uid):
     return False
 
 
-def user_info(module, name):
+def user_info(name, managers):
     try:
         entry = pwd.getpwnam(name)
     except KeyError:
         return {"exists": False}
     groups = sorted({g.gr_name for g in grp.getgrall() if name in g.gr_mem} | {_group_name(entry.pw_gid)})
-    rc, out, _err = module.run_command(
-        ["systemctl", "show", "--property=ActiveState", "--value", f"user@{entry.pw_uid}.service"]
-    )
     return {
         "exists": True,
         "uid": entry.pw_uid,
@@ -125,7 +126,7 @@ def user_info(module, name):
         "shell": entry.pw_shell,
         "groups": groups,
         "linger": os.path.lexists(f"/var/lib/systemd/linger/{name}"),
-        "manager": out.strip() if rc == 0 else "unknown",
+        "manager": managers.get(f"user@{entry.pw_uid}.service", {}).get("ActiveState", "unknown"),
         "subuid": subordinate("/etc/subuid", name, entry.pw_uid),
         "subgid": subordinate("/etc/subgid", name, entry.pw_uid),
     }
@@ -146,35 +147,17 @@ def group_info(name):
     return {"exists": True, "gid": entry.gr_gid, "members": sorted(entry.gr_mem)}
 
 
-def unit_places(module, units):
-    places = {unit: [] for unit in units}
-    if not units:
-        return places
-    rc, out, _err = module.run_command(["systemctl", "show", "--property=Id,LoadState,FragmentPath", "--", *units])
-    if rc == 0:
-        for block in out.strip().split("\n\n"):
-            props = dict(line.split("=", 1) for line in block.splitlines() if "=" in line)
-            if props.get("Id") in places and props.get("LoadState") not in (None, "not-found"):
-                places[props["Id"]].append(props.get("FragmentPath") or f"system scope ({props['LoadState']})")
+def unit_places(units, shown):
+    """Where a unit of each name is defined outside any home: system scope and the global user unit directories."""
+    places = {}
     for unit in units:
-        for directory in GLOBAL_USER_UNIT_DIRS:
-            path = f"{directory}/{unit}"
-            if os.path.lexists(path):
-                places[unit].append(path)
+        props = shown.get(unit, {})
+        found = []
+        if props.get("LoadState", "not-found") != "not-found":
+            found.append(props.get("FragmentPath") or f"system scope ({props['LoadState']})")
+        found.extend(f"{d}/{unit}" for d in GLOBAL_USER_UNIT_DIRS if os.path.lexists(f"{d}/{unit}"))
+        places[unit] = found
     return places
-
-
-def docker_versions(module):
-    rc, out, err = module.run_command(["docker", "version", "--format", "{{.Server.Version}}"])
-    if rc != 0:
-        return {"server": None, "compose": None, "error": (err or out).strip() or f"docker exited {rc}"}
-    server = out.strip()
-    rc, out, err = module.run_command(["docker", "compose", "version", "--short"])
-    return {
-        "server": server,
-        "compose": out.strip().lstrip("v") if rc == 0 else None,
-        "error": None if rc == 0 else (err or out).strip(),
-    }
 
 
 def main():
@@ -188,12 +171,29 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
+    uids = {}
+    for name in params["users"]:
+        with contextlib.suppress(KeyError):
+            uids[name] = pwd.getpwnam(name).pw_uid
+    # one question to the system manager for every user manager and unit name,
+    # the engine's at the same time
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        docker = pool.submit(docker_versions) if params["docker"] else None
+        try:
+            shown = systemctl_show(
+                [],
+                [f"user@{uid}.service" for uid in uids.values()] + params["system_units"],
+                ("LoadState", "ActiveState", "FragmentPath"),
+            )
+        except RuntimeError as err:
+            module.fail_json(msg=str(err))
+        docker_result = docker.result() if docker else {}
     module.exit_json(
         changed=False,
-        users={name: user_info(module, name) for name in params["users"]},
+        users={name: user_info(name, shown) for name in params["users"]},
         groups={name: group_info(name) for name in params["groups"]},
-        system_units=unit_places(module, params["system_units"]),
-        docker=docker_versions(module) if params["docker"] else {},
+        system_units=unit_places(params["system_units"], shown),
+        docker=docker_result,
     )
 
 
