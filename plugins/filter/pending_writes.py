@@ -53,7 +53,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: C(files) and C(directories), the entries of the input that need writing, in their order.
+  description:
+    - C(files) and C(directories), the entries of the input that need writing, in their order.
+    - C(digest), a sha256 over every file's path, mode and content, and every directory's path and mode (what a
+      service that reads these files runs with), so a caller can tell whether what runs is what is wanted.
   type: dict
 """
 
@@ -63,27 +66,26 @@ def pending_writes(files: list, *, described: Mapping, directories: list | None 
     if not isinstance(described, Mapping):
         raise AnsibleFilterError("pending_writes: described must be the paths dict of account_info")
     pending_files = []
+    digest = hashlib.sha256()
     for spec in files:
         content = spec.get("content")
         if content is None:
             content = spec.get("secret_content")
         if content is None or "path" not in spec or "mode" not in spec:
             raise AnsibleFilterError(f"pending_writes: {spec.get('path', '?')}: needs path, mode and content")
+        checksum = hashlib.sha256(str(content).encode("utf-8")).hexdigest()
+        digest.update(f"file {spec['path']} {spec['mode']} {checksum}\n".encode())
         have = described.get(spec["path"]) or {}
-        same = (
-            have.get("type") == "file"
-            and have.get("mode") == spec["mode"]
-            and have.get("checksum") == hashlib.sha256(str(content).encode("utf-8")).hexdigest()
-        )
-        if not same:
+        if not (have.get("type") == "file" and have.get("mode") == spec["mode"] and have.get("checksum") == checksum):
             pending_files.append(spec)
     pending_dirs = []
     for spec in directories or []:
+        digest.update(f"directory {spec['path']} {spec['mode']}\n".encode())
         have = described.get(spec["path"]) or {}
         same = have.get("type") == "directory" and (spec.get("keep_existing") or have.get("mode") == spec["mode"])
         if not same:
             pending_dirs.append(spec)
-    return {"files": pending_files, "directories": pending_dirs}
+    return {"files": pending_files, "directories": pending_dirs, "digest": digest.hexdigest()}
 
 
 class FilterModule:
