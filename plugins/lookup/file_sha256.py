@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
@@ -45,7 +46,7 @@ class LookupModule(LookupBase):
         self.set_options(var_options=variables, direct=kwargs)
         digests = []
         for term in terms:
-            path = self.find_file_in_search_path(variables, "files", term) or term
+            path = term if os.path.isabs(term) else (self.find_file_in_search_path(variables, "files", term) or term)
             digest = hashlib.sha256()
             try:
                 with open(path, "rb") as handle:

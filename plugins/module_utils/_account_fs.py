@@ -226,7 +226,12 @@ class Home:
         A link or directory at ``rel`` is refused, never replaced or followed.
         """
         parts = parts_of(rel)
-        parent = self.open_dir(parts[:-1])
+        try:
+            parent = self.open_dir(parts[:-1])
+        except FileNotFoundError:
+            if check_mode:  # its directory is still to be made (in this same call, outside check mode)
+                return True, None
+            raise
         try:
             name = parts[-1]
             try:
