@@ -218,11 +218,10 @@ UNIT_PROPERTIES = (
     "NRestarts",
     "ActiveEnterTimestamp",
 )
+# Only these fields of `docker container inspect` (never .Config.Env, which holds the secrets).
 CONTAINER_FORMAT = (
     '{"id": {{json .Id}}, "image": {{json .Config.Image}}, "image_id": {{json .Image}}, '
-    '"status": {{json .State.Status}}, "health": {{if .State.Health}}{{json .State.Health.Status}}{{else}}null{{end}}, '
-    '"started_at": {{json .State.StartedAt}}, '
-    '"working_dir": {{json (index .Config.Labels "com.docker.compose.project.working_dir")}}}'
+    '"state": {{json .State}}, "labels": {{json .Config.Labels}}}'
 )
 
 
@@ -268,7 +267,20 @@ def image_id(ref):
 def container_info(name):
     """The container of that exact name (never its environment), or None."""
     rc, out, _err = run(["docker", "container", "inspect", "--format", CONTAINER_FORMAT, "--", name])
-    return json.loads(out) if rc == 0 else None
+    if rc != 0:
+        return None
+    raw = json.loads(out)
+    state = raw["state"] or {}
+    labels = raw["labels"] or {}
+    return {
+        "id": raw["id"],
+        "image": raw["image"],
+        "image_id": raw["image_id"],
+        "status": state.get("Status"),
+        "health": (state.get("Health") or {}).get("Status"),
+        "started_at": state.get("StartedAt"),
+        "working_dir": labels.get("com.docker.compose.project.working_dir"),
+    }
 
 
 def probe_once(url):

@@ -133,7 +133,11 @@ def test_user_without_user_manager_refused(host) -> None:
 
 
 def test_root_refused(host) -> None:
-    _refused(host, "twilight_backend_user: refusing root", {"twilight_backend_user": "root", "linger_users": []})
+    _refused(
+        host,
+        "twilight_backend_user: must be an unprivileged account name (not root)",
+        {"twilight_backend_user": "root", "linger_users": []},
+    )
 
 
 def test_system_unit_with_our_name_refused(host) -> None:
