@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -472,6 +473,28 @@ def _validate_access(value: Any, rule: int | None, field: str) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
+CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def refuse_control_characters(value: Any, rule: int | None, field: str) -> None:
+    """Refuse a string anywhere in ``value`` that holds a C0 or C1 control character (NEL included), DEL, U+2028
+    or U+2029 (this module's rule, not cloudflared's: they could end a line of the config or of a log)."""
+    if isinstance(value, str):
+        found = CONTROL_CHARACTERS.search(value)
+        if found:
+            where = _where(rule, "") if rule is not None else "top-level originRequest"
+            raise IngressError(
+                rule, field, f"{where}: {field} holds a control character (U+{ord(found.group(0)):04X}), refused"
+            )
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            refuse_control_characters(key, rule, field)
+            refuse_control_characters(item, rule, _join(field, key))
+    elif _is_list(value):
+        for position, item in enumerate(value):
+            refuse_control_characters(item, rule, f"{field}[{position}]")
+
+
 def _check_rule_shape(rule: Any, index: int) -> None:
     _require_known_keys(rule, index, "", RULE_KEYS)
     for key in ("hostname", "path", "service"):
@@ -503,6 +526,7 @@ def validate_rules(
     if len(rules) == 0:
         raise IngressError(None, "ingress", f"ingress: no ingress rules given ({ERR_NO_INGRESS_RULES})")
     defaults = validate_origin_request(origin_request, None)
+    refuse_control_characters(origin_request, None, "originRequest")
     default_bastion = defaults.get("bastionMode") is True
 
     given = len(rules)
@@ -549,6 +573,9 @@ def validate_rules(
                 check_regexp(path)
             except ValueError as exc:
                 raise IngressError(index, "path", f"{where}: path {path!r} has an invalid regex: {exc}") from exc
+        # after cloudflared's own checks, so its verdict comes first where it has one
+        for key in RULE_KEYS:
+            refuse_control_characters(rule.get(key), index, key)
 
         out: dict[str, Any] = {}
         for key in RULE_KEYS:

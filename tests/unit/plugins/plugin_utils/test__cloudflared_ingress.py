@@ -151,3 +151,49 @@ def test_without_google_re2_a_path_is_not_blamed(monkeypatch):
     assert validate_rules([rule()])  # no path: no regular expression to check
     with pytest.raises(RE2MissingError, match="pip install google-re2"):
         validate_rules([rule(path="^/api/")])
+
+
+@pytest.mark.parametrize(
+    "bad", ["\x00", "\t", "\n", "\r", "\x1b", "\x7f", "\x85", "\x9f", "\u2028", "\u2029"], ids=repr
+)
+@pytest.mark.parametrize(
+    ("rule", "field"),
+    [
+        ({"hostname": "a{}.example.com", "service": "http://127.0.0.1:8081"}, "hostname"),
+        ({"hostname": "a.example.com", "path": "^/x{}$", "service": "http://127.0.0.1:8081"}, "path"),
+        (
+            {
+                "hostname": "a.example.com",
+                "service": "http://127.0.0.1:8081",
+                "originRequest": {"httpHostHeader": "h{}"},
+            },
+            "originRequest.httpHostHeader",
+        ),
+    ],
+)
+def test_control_characters_are_refused_in_every_string(rule: dict, field: str, bad: str) -> None:
+    poisoned = {
+        k: (v.replace("{}", bad) if isinstance(v, str) else {kk: vv.replace("{}", bad) for kk, vv in v.items()})
+        for k, v in rule.items()
+    }
+    with pytest.raises(IngressError) as info:
+        validate_rules([poisoned])
+    assert (info.value.rule, info.value.field) == (0, field)
+    assert f"(U+{ord(bad):04X}), refused" in info.value.message
+
+
+def test_control_characters_are_refused_in_the_top_level_origin_request() -> None:
+    with pytest.raises(IngressError) as info:
+        validate_rules([{"service": "http_status:404"}], origin_request={"httpHostHeader": "a\u2028b"})
+    assert (info.value.rule, info.value.field, info.value.in_origin_request) == (
+        None,
+        "originRequest.httpHostHeader",
+        True,
+    )
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\t", "\n", "\x85", "\u2028"], ids=repr)
+def test_a_service_with_a_control_character_is_refused_by_cloudflareds_own_rules_first(bad: str) -> None:
+    with pytest.raises(IngressError) as info:
+        validate_rules([{"hostname": "a.example.com", "service": f"http://127.0.0.1:8081{bad}"}])
+    assert (info.value.rule, info.value.field) == (0, "service")
