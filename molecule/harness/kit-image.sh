@@ -92,7 +92,7 @@ make_context() {
 build() {
   local dir=$1
   shift
-  buildkit_build --network none --build-arg "BASE_IMAGE=$PYTHON_IMAGE" -f "$dir/deploy/Dockerfile" "$@" "$dir"
+  buildkit_build --progress plain --network none --build-arg "BASE_IMAGE=$PYTHON_IMAGE" -f "$dir/deploy/Dockerfile" "$@" "$dir"
 }
 
 prepare() {
