@@ -119,3 +119,25 @@ def test_the_image_user_has_no_home_and_owns_app() -> None:
         "stat -c '%u:%g' /app /data",
     ).stdout.split()  # fmt: skip
     assert out == ["10001", "10001", "/nonexistent", "no-home", "10001:10001", "10001:10001"]
+
+
+def test_the_image_stops_cleanly_on_sigterm() -> None:
+    """PID 1 handles SIGTERM: `docker stop` ends it with exit code 0, not Docker's SIGKILL (137) 10 s later."""
+    cid = run(
+        "docker", "run", "-d", "--read-only", "--tmpfs", "/tmp", "--tmpfs", "/data:uid=10001,gid=10001",
+        "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true", "--network", "none", IMAGE,
+    ).stdout.strip()  # fmt: skip
+    try:
+        run(
+            "timeout",
+            "30",
+            "sh",
+            "-c",
+            f"until docker logs {cid} 2>&1 | grep -q 'startup complete'; do sleep 0.2; done",
+        )
+        run("docker", "stop", "-t", "10", cid)
+        state = json.loads(run("docker", "inspect", cid).stdout)[0]["State"]
+        assert (state["ExitCode"], state["OOMKilled"]) == (0, False), state
+        assert "Application shutdown complete." in run("docker", "logs", cid).stderr
+    finally:
+        run("docker", "rm", "-f", cid, check=False)
