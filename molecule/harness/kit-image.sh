@@ -11,6 +11,7 @@
 #                                      the Debian 12 base); cached by content hash
 #   kit-image.sh context DIR           DIR laid out as the backend repository:
 #                                      the sample backend + deploy/{Dockerfile,requirements-uv.txt}
+#                                      + .dockerignore
 #   kit-image.sh build DIR ARGS...     build DIR with BuildKit, --network none, on the
 #                                      python stand-in (ARGS: more `docker build` options)
 set -euo pipefail
@@ -86,6 +87,7 @@ make_context() {
   cp -R "$sample/." "$dir/"
   cp "$root/image/Dockerfile" "$dir/deploy/Dockerfile"
   cp "$root/image/requirements-uv.txt" "$dir/deploy/requirements-uv.txt"
+  cp "$root/image/dockerignore" "$dir/.dockerignore"
   find "$dir" -name __pycache__ -prune -exec rm -rf {} +
 }
 
@@ -98,7 +100,7 @@ build() {
 prepare() {
   local base=$1 want ctx start
   build_python_standin "$base"
-  want=$( (cd "$root" && cat image/Dockerfile image/requirements-uv.txt
+  want=$( (cd "$root" && cat image/Dockerfile image/requirements-uv.txt image/dockerignore
            find molecule/stand-ins/sample-backend -type f -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 cat
            docker image inspect --format '{{.Id}}' "$PYTHON_IMAGE"; echo "$KIT_VERSION") | sha256sum | cut -c1-16)
   if [ -s "$tarball" ] && [ "$(cat "$tarball.hash" 2>/dev/null)" = "$want" ] \

@@ -65,12 +65,17 @@ def image_config(name: str) -> dict:
 
 
 def test_sample_builds_from_nothing_with_no_network(context: Path, tag: str) -> None:
+    # a developer's local environment in core/ must stay out of the image (.dockerignore)
+    (context / "core/.venv/lib").mkdir(parents=True)
+    (context / "core/.venv/lib/marker").write_text("local venv\n")
     proc = build(context, tag, "--build-arg", "VERSION=9.9.9")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = printed(proc)
     assert [line for line in lines if re.match(r"Installed \d+ packages", line)], lines
     assert not [line for line in lines if "WARNING" in line]
     assert image_config(tag)["Labels"]["org.opencontainers.image.version"] == "9.9.9"
+    listing = run("docker", "run", "--rm", "--network", "none", tag, "ls", "-A", "/app/core").stdout.split()
+    assert ".venv" not in listing and {"pyproject.toml", "uv.lock"} <= set(listing), listing
 
 
 def test_build_without_src_fails_with_a_clear_message(context: Path, tag: str) -> None:
