@@ -14,12 +14,12 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from test_workflows import check_jsonschema, console_script, load_workflow
 
 ROOT = Path(__file__).resolve().parents[2]
 REUSABLE = ROOT / ".github/workflows/backend-image.yml"
@@ -37,28 +37,14 @@ ROLE_DEFAULTS = yaml.safe_load((ROOT / "roles/twilight_backend/defaults/main.yml
 FOREIGN_IGNORES = {"ci.yml": ['runtime "node20" is deprecated'], "release.yml": ['runtime "node20" is deprecated']}
 
 
-def load(path: Path) -> dict[str, Any]:
-    """A workflow as a dict; PyYAML (YAML 1.1) reads the key `on` as True, so put it back under "on"."""
-    data = yaml.safe_load(path.read_text())
-    if True in data:
-        data["on"] = data.pop(True)
-    return data
-
-
 def job(path: Path) -> dict[str, Any]:
-    (only,) = load(path)["jobs"].values()
+    (only,) = load_workflow(path)["jobs"].values()
     return only
 
 
 def step(path: Path, name: str) -> dict[str, Any]:
     (found,) = [s for s in job(path)["steps"] if s.get("name") == name or s.get("uses", "").startswith(name)]
     return found
-
-
-def tool(name: str) -> str:
-    """A console script of the running environment (next to the interpreter), else the one on PATH."""
-    candidate = Path(sys.executable).parent / name
-    return str(candidate) if candidate.exists() else name
 
 
 def bash(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -78,7 +64,7 @@ def bash(script: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("path", KIT_WORKFLOWS, ids=lambda p: p.name)
 def test_kit_workflow_matches_the_github_schema(path: Path) -> None:
     proc = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
+        [check_jsonschema(), "--builtin-schema", "vendor.github-workflows", str(path)],
         capture_output=True,
         text=True,
         check=False,
@@ -92,14 +78,18 @@ def test_kit_workflow_matches_the_github_schema(path: Path) -> None:
 def test_actionlint_finds_nothing(path: Path) -> None:
     ignores = [arg for pattern in FOREIGN_IGNORES.get(path.name, []) for arg in ("-ignore", pattern)]
     proc = subprocess.run(
-        [tool("actionlint"), "-no-color", *ignores, str(path)], cwd=ROOT, capture_output=True, text=True, check=False
+        [console_script("actionlint"), "-no-color", *ignores, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_dependabot_example_matches_its_schema() -> None:
     proc = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.dependabot", str(DEPENDABOT)],
+        [check_jsonschema(), "--builtin-schema", "vendor.dependabot", str(DEPENDABOT)],
         capture_output=True,
         text=True,
         check=False,
@@ -111,9 +101,9 @@ def test_dependabot_example_matches_its_schema() -> None:
 
 
 def test_reusable_workflow_is_only_callable_and_caller_runs_on_the_release_tag() -> None:
-    assert list(load(REUSABLE)["on"]) == ["workflow_call"]
-    assert load(CALLER)["on"] == {"push": {"tags": ["v*"]}}
-    assert load(STANDALONE)["on"] == load(CALLER)["on"]
+    assert list(load_workflow(REUSABLE)["on"]) == ["workflow_call"]
+    assert load_workflow(CALLER)["on"] == {"push": {"tags": ["v*"]}}
+    assert load_workflow(STANDALONE)["on"] == load_workflow(CALLER)["on"]
 
 
 def test_caller_uses_this_repository_in_one_line() -> None:
@@ -127,13 +117,13 @@ def test_caller_uses_this_repository_in_one_line() -> None:
 
 @pytest.mark.parametrize("path", KIT_WORKFLOWS, ids=lambda p: p.name)
 def test_permissions_are_packages_and_id_token_write_and_nothing_else(path: Path) -> None:
-    workflow = load(path)
+    workflow = load_workflow(path)
     assert workflow["permissions"] == {}
     assert job(path)["permissions"] == PERMISSIONS
 
 
 def test_image_name_defaults_to_what_the_collection_deploys() -> None:
-    inputs = load(REUSABLE)["on"]["workflow_call"]["inputs"]
+    inputs = load_workflow(REUSABLE)["on"]["workflow_call"]["inputs"]
     assert inputs["image"]["default"] == ROLE_DEFAULTS["twilight_backend_image"]
     assert job(STANDALONE)["env"] == {
         "IMAGE": inputs["image"]["default"],
