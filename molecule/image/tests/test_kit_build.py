@@ -22,9 +22,7 @@ import yaml
 ROOT = Path(os.environ.get("MOLECULE_PROJECT_DIRECTORY", Path(__file__).resolve().parents[3]))
 KIT = ROOT / "molecule/harness/kit-image.sh"
 ROLE_DEFAULTS = yaml.safe_load((ROOT / "roles/twilight_backend/defaults/main.yml").read_text())
-VERSION = yaml.safe_load((ROOT / "molecule/image/group_vars/twilight/zz-harness.yml").read_text())[
-    "twilight_backend_version"
-]
+VERSION = yaml.safe_load((ROOT / "molecule/image/vars/kit-image.yml").read_text())["twilight_backend_version"]
 IMAGE = f"{ROLE_DEFAULTS['twilight_backend_image']}:{VERSION}"
 
 
