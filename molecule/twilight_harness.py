@@ -130,6 +130,12 @@ def login_sessions(host, user: str) -> list[str]:
     return classes
 
 
+def listening_addresses(host, port: int) -> set[str]:
+    """The addresses something listens on for TCP `port` inside the instance."""
+    lines = host.check_output(f"ss -Htln 'sport = :{port}'").splitlines()
+    return {line.split()[3].rsplit(":", 1)[0] for line in lines}
+
+
 def docker_inspect(host, name: str) -> dict:
     """`docker inspect` of a container inside the instance, as a dict."""
     return json.loads(host.check_output("docker inspect %s", name))[0]

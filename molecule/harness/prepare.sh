@@ -125,4 +125,5 @@ platforms=("$@")
 [ ${#platforms[@]} -gt 0 ] || platforms=(debian12 debian13)
 for p in "${platforms[@]}"; do build_platform "$p"; done
 build_standin
+"$here/kit-image.sh" prepare "$(base_image bookworm 12)"  # the image kit's sample image (scenario image)
 log "ready"

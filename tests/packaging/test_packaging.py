@@ -44,7 +44,7 @@ def test_galaxy_build_leaves_tests_and_harness_out(tmp_path: Path) -> None:
     unwanted = [
         n
         for n in names
-        if n.split("/")[0] in {"molecule", "tests", ".github", ".ci", ".collections", "tools"}
+        if n.split("/")[0] in {"molecule", "tests", ".github", ".ci", ".collections", "tools", "image"}
         or "__pycache__" in n
         or n.endswith(".pyc")
     ]

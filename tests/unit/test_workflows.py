@@ -49,14 +49,18 @@ def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
     return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
 
 
-def check_jsonschema() -> str:
-    """The check-jsonschema of the running environment (next to the interpreter), else the one on PATH."""
-    candidate = Path(sys.executable).parent / "check-jsonschema"
+def console_script(name: str) -> str:
+    """A tool of the running environment (next to the interpreter), else the one on PATH."""
+    candidate = Path(sys.executable).parent / name
     if candidate.exists():
         return str(candidate)
-    found = shutil.which("check-jsonschema")
-    assert found, f"check-jsonschema is neither at {candidate} nor on PATH (pip install .[test])"
+    found = shutil.which(name)
+    assert found, f"{name} is neither at {candidate} nor on PATH (pip install .[test])"
     return found
+
+
+def check_jsonschema() -> str:
+    return console_script("check-jsonschema")
 
 
 @pytest.mark.parametrize("path", [CI, RELEASE], ids=lambda p: p.name)
