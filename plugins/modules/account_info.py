@@ -21,6 +21,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import (
     docker_versions,
+    image_id,
     run,
     systemctl_show,
 )
@@ -257,11 +258,6 @@ def manager_state(uid):
 
 def unit_info(units):
     return systemctl_show(["--user"], units, UNIT_PROPERTIES)
-
-
-def image_id(ref):
-    rc, out, _err = run(["docker", "image", "inspect", "--format", "{{.Id}}", "--", ref])
-    return out.strip() if rc == 0 else None
 
 
 def container_info(name):
