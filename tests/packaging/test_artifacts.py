@@ -26,7 +26,16 @@ STARTER_INVENTORY = {
 }
 # Top-level paths of the checkout that are tooling, tests or the embedded demo:
 # shipped files that Ansible reads must not point into them.
-UNSHIPPED = ("molecule/", "tests/", "tools/", ".collections", "inventories/local", "ansible.cfg", "docs/")
+UNSHIPPED = (
+    "molecule/",
+    "tests/",
+    "tools/",
+    "docs/",
+    ".collections",
+    "inventories/local",
+    "ansible.cfg",
+    "pyproject.toml",
+)
 SECRET_FILE_NAMES = (
     "vault.yml",
     "vault.yaml",
