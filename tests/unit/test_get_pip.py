@@ -44,4 +44,3 @@ def test_without_the_wheel_it_says_what_is_missing(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, str(script), "pip==24.2"], capture_output=True, text=True, check=False)
     assert proc.returncode != 0
     assert f"{tmp_path}/pip-24.2-py3-none-any.whl is missing" in proc.stderr
-
