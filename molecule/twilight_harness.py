@@ -188,9 +188,15 @@ def record_figure(host, what: str, seconds: float) -> None:
     print(f"FIGURE {instance_name(host)}: {what}: {seconds:.1f} s")
 
 
+def instance(platform: str, scenario: str | None = None) -> str:
+    """A Molecule instance's name, as .config/molecule/config.yml builds it (with TD_INSTANCE_SUFFIX)."""
+    scenario = scenario or os.environ.get("MOLECULE_SCENARIO_NAME", "faults")
+    return f"td-{scenario}-{platform}{os.environ.get('TD_INSTANCE_SUFFIX', '')}"
+
+
 def first_instance(platform: str = "debian12") -> list[str]:
     """testinfra_hosts for a test module that only needs one platform (slow, stateful runs)."""
-    return [f"ansible://td-{os.environ.get('MOLECULE_SCENARIO_NAME', 'faults')}-{platform}"]
+    return [f"ansible://{instance(platform)}"]
 
 
 def instance_name(host) -> str:
