@@ -5,27 +5,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import pwd
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
-from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._dotenv import parse_written
-
 DOCUMENTATION = r"""
 module: account_files
 short_description: Write a set of files and directories under the deploy account's home, as the account, in one call
 version_added: 1.0.0
-author: lacatfly
+author: lacatfly (@lacatfly)
 description:
   - Run as the deploy account (C(become_user)). Creates directories and replaces files under the account's home
     atomically (a temporary file in the same directory, validated, then renamed over the old one), with the given
     modes; the account owns what it writes.
-  - Never follows a symbolic link: a link at, or above, a path it manages is refused with a message naming it.
-  - Secret files are never shown: not in the diff, not in a validation failure.
+  - Never follows a symbolic link; a link at, or above, a path it manages is refused with a message naming it.
+  - Secret files are never shown, not in the diff, not in a validation failure.
 options:
   directories:
     description: Directories to create (parents first), relative to the home.
@@ -110,11 +100,15 @@ options:
     default: ""
 notes:
   - Needs pipelining when it runs as an unprivileged account, like every module run with C(become_user).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -153,6 +147,16 @@ removed:
   type: list
   elements: str
 """
+
+import hashlib
+import json
+import os
+import pwd
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._dotenv import parse_written
 
 
 HIDDEN = "(secret: content hidden)\n"
@@ -222,7 +226,7 @@ def validator(module, spec, home):
         for line, (key, value) in wanted.items():
             if got.get(key) != value:
                 raise Refused(f"docker compose reads {key} (line {line}) differently from what was written")
-        extra = sorted(set(got) - {key for key, _ in wanted.values()})
+        extra = sorted(set(got) - {pair[0] for pair in wanted.values()})
         if extra:
             raise Refused(f"docker compose reads variables that were not written: {', '.join(extra)}")
 

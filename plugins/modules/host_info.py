@@ -5,29 +5,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import grp
-import json
-import os
-import pwd
-import shutil
-import stat
-from concurrent.futures import ThreadPoolExecutor
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import (
-    docker_versions,
-    image_id,
-    run,
-    systemctl_show,
-)
-
 DOCUMENTATION = r"""
 module: host_info
 short_description: What the deploy needs to know from the system's side, in one call
 version_added: 1.0.0
-author: lacatfly
+author: lacatfly (@lacatfly)
 description:
   - Run as root. Reports the accounts (uid, home, groups, linger, the state of their C(user@UID.service)), groups,
     units with given names at system scope and in the global user unit directories, and the system Docker
@@ -75,11 +57,15 @@ options:
         manager, C(dockerd-rootless.sh)).
     type: bool
     default: false
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -134,6 +120,24 @@ rootless:
   returned: always
   type: dict
 """
+
+import contextlib
+import grp
+import json
+import os
+import pwd
+import shutil
+import stat
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import (
+    docker_versions,
+    image_id,
+    run,
+    systemctl_show,
+)
 
 
 GLOBAL_USER_UNIT_DIRS = (

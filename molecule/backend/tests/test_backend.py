@@ -171,7 +171,7 @@ def test_backend_log_is_rotated_past_its_cap(host, account: Account) -> None:
     assert host.run(account.command("systemctl --user is-active twilight-backend-logrotate.timer")).stdout.strip() == (
         "active"
     )
-    for _ in range(3):
+    for _round in range(3):
         host.check_output(account.command(f"head -c 5000 /dev/zero | tr '\\0' x >> {log}"))
         host.check_output(account.command("systemctl --user start twilight-backend-logrotate.service"))
         assert host.file(log).size <= 2048
