@@ -158,7 +158,6 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._dotenv import parse_written
 
-
 HIDDEN = "(secret: content hidden)\n"
 
 

@@ -212,7 +212,6 @@ from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands 
     systemctl_show,
 )
 
-
 UNIT_PROPERTIES = (
     "LoadState",
     "ActiveState",

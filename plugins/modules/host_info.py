@@ -139,7 +139,6 @@ from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands 
     systemctl_show,
 )
 
-
 GLOBAL_USER_UNIT_DIRS = (
     "/etc/systemd/user",
     "/run/systemd/user",
