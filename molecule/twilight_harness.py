@@ -43,9 +43,29 @@ class Account:
         )
 
 
+# The Docker engine the deployment under test runs on (tools/test sets
+# TD_DOCKER_MODE for the rootless axis; molecule/stand-ins/vars.yml passes it
+# to the roles as twilight_docker_mode).
+DOCKER_MODE = os.environ.get("TD_DOCKER_MODE") or "rootful"
+ROOTLESS = DOCKER_MODE == "rootless"
+DEPLOY_UID = 1000  # the first account useradd makes in the fresh instances (molecule/shared/prepare.yml)
+
+
+def docker_command(args: str, uid: int = DEPLOY_UID) -> str:
+    """A shell command running `docker ARGS` against the deployment's engine: the system one (as root), or in
+    rootless mode the deploy account's own (as the account, through its socket)."""
+    if not ROOTLESS:
+        return f"docker {args}"
+    return (
+        f"setpriv --reuid={uid} --regid={uid} --init-groups env HOME=/home/{DEPLOY_USER} "
+        f"XDG_RUNTIME_DIR=/run/user/{uid} DOCKER_HOST=unix:///run/user/{uid}/docker.sock docker {args}"
+    )
+
+
 HEALTHZ = "curl -sf -o /dev/null http://127.0.0.1:8081/healthz"  # backend health, on loopback in the instance
 READY = "curl -sf -o /dev/null http://127.0.0.1:9090/ready"  # cloudflared readiness
 TUNNEL_UNIT = "twilight-cloudflared.service"
+ENGINE_UNIT = "twilight-docker.service"  # the account's own engine in rootless mode
 
 
 def main_pid_command(account: Account, unit: str) -> str:
@@ -137,8 +157,8 @@ def listening_addresses(host, port: int) -> set[str]:
 
 
 def docker_inspect(host, name: str) -> dict:
-    """`docker inspect` of a container inside the instance, as a dict."""
-    return json.loads(host.check_output("docker inspect %s", name))[0]
+    """`docker inspect` of a container of the deployment's engine inside the instance, as a dict."""
+    return json.loads(host.check_output(docker_command(f"inspect {shlex.quote(name)}")))[0]
 
 
 def file_state(host, *paths: str) -> dict[str, str]:
@@ -202,3 +222,38 @@ def first_instance(platform: str = "debian12") -> list[str]:
 def instance_name(host) -> str:
     """The inventory name of a testinfra host (the Molecule instance name)."""
     return host.backend.get_hostname()
+
+
+POLLER = """
+import sys, time, urllib.request
+url, out = sys.argv[1], sys.argv[2]
+with open(out, "a", buffering=1) as log:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=0.5) as answer:
+                ok = answer.status == 200
+        except Exception:
+            ok = False
+        log.write(f"{time.time():.3f} {int(ok)}\\n")
+        time.sleep(0.1)
+"""
+
+
+def start_poller(host, url: str = "http://127.0.0.1:8081/healthz", log: str = "/var/tmp/poller.log") -> str:
+    """Poll `url` at 10 Hz inside the instance (loopback only), logging each answer; returns the log's path."""
+    host.check_output(f"rm -f {log}")
+    host.check_output(f"nohup python3 -c {shlex.quote(POLLER)} {shlex.quote(url)} {log} >/dev/null 2>&1 &")
+    return log
+
+
+def stop_poller(host, log: str = "/var/tmp/poller.log") -> float:
+    """Stop the poller and return the longest time (s) it saw no 200, between the last 200 and the next one."""
+    host.run("pkill -f 'urllib.request.urlopen' || true")
+    samples = [line.split() for line in host.check_output(f"cat {log}").splitlines() if len(line.split()) == 2]
+    longest, last_ok = 0.0, None
+    for stamp, ok in samples:
+        if ok == "1":
+            if last_ok is not None:
+                longest = max(longest, float(stamp) - last_ok - 0.1)
+            last_ok = float(stamp)
+    return max(longest, 0.0)
