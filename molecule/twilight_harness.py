@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 DEPLOY_USER = "twilight"
 RECAP = re.compile(
     r"^(?P<host>\S+)\s*:\s*ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
@@ -199,6 +201,15 @@ def record_figure(host, what: str, seconds: float) -> None:
     figures.setdefault(what, {})[instance_name(host)] = round(seconds, 1)
     FIGURES.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n")
     print(f"FIGURE {instance_name(host)}: {what}: {seconds:.1f} s")
+
+
+def one_instance(preferred: str = "debian12") -> list[str]:
+    """testinfra_hosts for a slow, stateful test module run on one platform: the instance of ``preferred`` when
+    this run has it, else the run's first (`molecule test --platform-name`, as CI's matrix runs, leaves the
+    other platform out of the inventory)."""
+    hosts = list(yaml.safe_load(Path(os.environ["MOLECULE_INVENTORY_FILE"]).read_text())["all"]["hosts"])
+    wanted = f"td-{os.environ.get('MOLECULE_SCENARIO_NAME', 'lifecycle')}-{preferred}"
+    return [f"ansible://{wanted if wanted in hosts else hosts[0]}"]
 
 
 def first_instance(platform: str = "debian12") -> list[str]:
