@@ -24,8 +24,8 @@ description:
   - Run as the deploy account (C(become_user)). Creates directories and replaces files under the account's home
     atomically (a temporary file in the same directory, validated, then renamed over the old one), with the given
     modes; the account owns what it writes.
-  - Never follows a symbolic link: a link at, or above, a path it manages is refused with a message naming it.
-  - Secret files are never shown: not in the diff, not in a validation failure.
+  - Never follows a symbolic link; a link at, or above, a path it manages is refused with a message naming it.
+  - Secret files are never shown, not in the diff, not in a validation failure.
 options:
   directories:
     description: Directories to create (parents first), relative to the home.
