@@ -136,7 +136,9 @@ def served(answer: Mapping[str, Any], path: str) -> tuple[bool, str]:
     code = _code(answer)
     if code:
         return False, f"{status} on {path}: {CLOUDFLARE_CODES.get(code, f'Cloudflare error {code}')}"
-    return False, f"{status} on {path} (the backend answered, but not 200)"
+    if status in (502, 503, 504):
+        return False, f"{status} on {path}: the origin behind the tunnel does not answer (is the backend running?)"
+    return False, f"{status} on {path}: the backend answered, but not 200"
 
 
 def verdicts(
