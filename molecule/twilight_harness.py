@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 DEPLOY_USER = "twilight"
 RECAP = re.compile(
     r"^(?P<host>\S+)\s*:\s*ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
@@ -94,6 +96,10 @@ def scenario_dir() -> Path:
 
 
 STANDINS = Path(__file__).resolve().parent / "stand-ins" / "vars.yml"
+PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
+ACCESS_STANDIN = Path(__file__).resolve().parent / "stand-ins" / "access" / "start.yml"
+# where molecule/stand-ins/access/start.yml leaves the CA of the stand-in's certificate, in the instance
+ACCESS_STANDIN_CA = "/usr/local/lib/access-standin/ca.pem"
 
 
 def playbook_command(
@@ -122,6 +128,21 @@ def run_playbook(
         env={**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"},
     )
     return PlaybookRun(proc.returncode, proc.stdout + proc.stderr)
+
+
+def start_access_standin(host, mode: str = "refuse") -> None:
+    """(Re)start the TEST STAND-IN for Cloudflare Access in the instance, on its loopback (refuse: 403 without
+    the token; redirect: 302 to the Access login; open: no Access at all)."""
+    run = run_playbook(ACCESS_STANDIN, extra_vars={"access_standin_mode": mode}, limit=instance_name(host))
+    assert run.rc == 0, run.output
+
+
+def run_verify(host, *args: str, extra_vars: dict | None = None) -> PlaybookRun:
+    """playbooks/verify.yml with its requests sent from the instance itself, to the Access stand-in there (the
+    public hostnames resolve to the instance's loopback; the stand-in's CA is trusted for this run only)."""
+    here = {"twilight_verify_from": instance_name(host), "twilight_verify_ca_path": ACCESS_STANDIN_CA}
+    extra = {**here, **(extra_vars or {})}
+    return run_playbook(PLAYBOOKS / "verify.yml", *args, extra_vars=extra, limit=instance_name(host))
 
 
 def assert_check_mode_changes_nothing(host, secrets: tuple[str, ...] = (), *args: str) -> PlaybookRun:
@@ -215,8 +236,15 @@ def instance(platform: str, scenario: str | None = None) -> str:
 
 
 def first_instance(platform: str = "debian12") -> list[str]:
-    """testinfra_hosts for a test module that only needs one platform (slow, stateful runs)."""
-    return [f"ansible://{instance(platform)}"]
+    """testinfra_hosts for a slow, stateful test module run on one platform: the instance of `platform` when this
+    run has it, else the run's first (`molecule test --platform-name`, as CI's matrix runs, leaves the other
+    platform out of the inventory)."""
+    wanted = instance(platform)
+    inventory = os.environ.get("MOLECULE_INVENTORY_FILE")
+    if not inventory or not Path(inventory).exists():
+        return [f"ansible://{wanted}"]
+    hosts = list(yaml.safe_load(Path(inventory).read_text())["all"]["hosts"])
+    return [f"ansible://{wanted if wanted in hosts else hosts[0]}"]
 
 
 def instance_name(host) -> str:

@@ -94,6 +94,14 @@ options:
     type: list
     elements: str
     default: []
+  remove_empty_directories:
+    description:
+      - Directories to remove (relative to the home) when they are empty, after the files of I(remove) are gone;
+        in the order given, so list a child before its parent. One that holds anything else is left as it is and
+        returned in C(not_empty); a link or a file at such a path is refused.
+    type: list
+    elements: str
+    default: []
   docker_host:
     description: C(DOCKER_HOST) for the validation commands; empty for the default.
     type: str
@@ -142,7 +150,12 @@ modes:
   returned: always
   type: dict
 removed:
-  description: Paths that were removed.
+  description: Paths that were removed (files and links of I(remove), then directories of I(remove_empty_directories)).
+  returned: always
+  type: list
+  elements: str
+not_empty:
+  description: Directories of I(remove_empty_directories) left in place because they hold something else.
   returned: always
   type: list
   elements: str
@@ -279,6 +292,7 @@ def main():
                 "options": {"path": {"type": "str", "required": True}, "mode": {"type": "str", "required": True}},
             },
             "remove": {"type": "list", "elements": "str", "default": []},
+            "remove_empty_directories": {"type": "list", "elements": "str", "default": []},
             "docker_host": {"type": "str", "default": ""},
         },
         supports_check_mode=True,
@@ -288,7 +302,15 @@ def main():
     if params["docker_host"]:
         os.environ["DOCKER_HOST"] = params["docker_host"]
     home_path = pwd.getpwuid(os.getuid()).pw_dir
-    result = {"changed": False, "files": {}, "directories": {}, "modes": {}, "removed": [], "diff": []}
+    result = {
+        "changed": False,
+        "files": {},
+        "directories": {},
+        "modes": {},
+        "removed": [],
+        "not_empty": [],
+        "diff": [],
+    }
     current = None
     try:
         with Home(home_path) as home:
@@ -313,6 +335,13 @@ def main():
                 current = rel
                 if home.remove(rel, check):
                     result["removed"].append(rel)
+            for rel in params["remove_empty_directories"]:
+                current = rel
+                outcome = home.remove_empty_dir(rel, check, removing=result["removed"])
+                if outcome == "removed":
+                    result["removed"].append(rel)
+                elif outcome == "not empty":
+                    result["not_empty"].append(rel)
     except (UnsafePath, Refused) as err:
         module.fail_json(msg=f"{home_path}/{current}: {err}" if isinstance(err, Refused) else str(err), **result)
     except OSError as err:
