@@ -39,32 +39,42 @@ def test_upgrade_and_back(host) -> None:
         assert served_version(host) == version
 
 
-def test_rollback_by_digest_from_the_loopback_registry(host) -> None:
-    """The registry listens on the host's loopback; the account's engine reaches it as 10.0.2.2 once
-    twilight_backend_rootless_host_loopback lets it (and trusts it over plain HTTP, as a test registry)."""
-    host.check_output("systemctl start docker-registry.service")
+REGISTRY_ADDRESS = "10.213.0.1"  # an address of the instance outside 127.0.0.0/8 (added to lo: see below)
+REGISTRY = f"{REGISTRY_ADDRESS}:5000/lacatfly/twilight-drive"
+TRUST_REGISTRY = {"twilight_backend_rootless_daemon_config": {"insecure-registries": [f"{REGISTRY_ADDRESS}:5000"]}}
+
+
+def test_rollback_by_digest_from_a_registry_on_the_host(host, account: Account) -> None:
+    """Debian's registry, started on an address of the instance the account's engine can reach through
+    slirp4netns (rootlesskit keeps the host's loopback out of its namespace), trusted over plain HTTP through
+    the engine's daemon.json (twilight_backend_rootless_daemon_config). A version is pushed from the
+    account's engine, dropped from it, then deployed pinned by digest: the role must pull it."""
+    host.check_output(
+        f"ip link add twreg0 type dummy && ip addr add {REGISTRY_ADDRESS}/32 dev twreg0 && ip link set twreg0 up"
+    )
+    host.check_output(
+        "sed 's/addr: 127.0.0.1:5000/addr: " + REGISTRY_ADDRESS + ":5000/' /etc/docker/registry/config.yml"
+        " > /run/twreg.yml && systemd-run --unit=twreg docker-registry serve /run/twreg.yml"
+    )
     try:
-        local = "127.0.0.1:5000/lacatfly/twilight-drive"
-        host.check_output(f"docker tag ghcr.io/lacatfly/twilight-drive:0.0.2-standin {local}:0.0.2-standin")
-        host.check_output(f"docker push {local}:0.0.2-standin")
-        digests = json.loads(host.check_output(f"docker image inspect {local}:0.0.2-standin"))[0]["RepoDigests"]
-        [digest] = [d.split("@", 1)[1] for d in digests if d.startswith(local + "@")]
-        pinned = {
-            "twilight_backend_image": "10.0.2.2:5000/lacatfly/twilight-drive",
-            "twilight_backend_image_digest": digest,
-            "twilight_backend_rootless_host_loopback": True,
-            "twilight_backend_rootless_daemon_config": {"insecure-registries": ["10.0.2.2:5000"]},
-        }
+        trusted = run_playbook(scenario_dir() / "converge.yml", extra_vars=TRUST_REGISTRY, limit=instance_name(host))
+        assert trusted.rc == 0, trusted.output
+        host.check_output(docker_command(f"tag ghcr.io/lacatfly/twilight-drive:0.0.2-standin {REGISTRY}:0.0.2-standin"))
+        host.check_output(docker_command(f"push {REGISTRY}:0.0.2-standin"))
+        digests = json.loads(host.check_output(docker_command(f"image inspect {REGISTRY}:0.0.2-standin")))[0]
+        [digest] = [d.split("@", 1)[1] for d in digests["RepoDigests"] if d.startswith(REGISTRY + "@")]
+        host.check_output(docker_command(f"rmi {REGISTRY}:0.0.2-standin"))
+        assert host.run(docker_command(f"image inspect {REGISTRY}@{digest}")).rc != 0
+        pinned = {**TRUST_REGISTRY, "twilight_backend_image": REGISTRY, "twilight_backend_image_digest": digest}
         run = run_playbook(scenario_dir() / "converge.yml", extra_vars=pinned, limit=instance_name(host))
         assert run.rc == 0, run.output
-        assert "pull 10.0.2.2:5000/lacatfly/twilight-drive@" + digest in run.output
+        assert f"pull {REGISTRY}@{digest}" in run.output
         assert served_version(host) == "0.0.2-standin"
-        image = docker_inspect(host, "twilight-backend")["Config"]["Image"]
-        assert image == f"10.0.2.2:5000/lacatfly/twilight-drive@{digest}"
+        assert docker_inspect(host, "twilight-backend")["Config"]["Image"] == f"{REGISTRY}@{digest}"
         again = run_playbook(scenario_dir() / "converge.yml", extra_vars=pinned, limit=instance_name(host))
         assert again.recap()[instance_name(host)]["changed"] == 0, again.output
     finally:
-        host.check_output("systemctl stop docker-registry.service")
+        host.run(f"systemctl stop twreg.service; ip addr del {REGISTRY_ADDRESS}/32 dev lo")
     back = run_playbook(scenario_dir() / "converge.yml", limit=instance_name(host))
     assert back.rc == 0, back.output
     assert served_version(host) == "0.0.1-standin"
