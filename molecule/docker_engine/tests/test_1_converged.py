@@ -88,9 +88,7 @@ def test_backend_preflight_passes(host) -> None:
     ],
     ids=["engine-stopped", "compose-missing"],
 )
-def test_backend_preflight_refusal_names_the_fixing_role_and_page(
-    host, break_it: str, restore: str, expect: str
-) -> None:
+def test_backend_preflight_refusal_names_the_page_with_the_fix(host, break_it: str, restore: str, expect: str) -> None:
     host.check_output(break_it)
     try:
         run = run_playbook(PREFLIGHT, extra_vars={"harness_expect_refusal": expect}, limit=instance_name(host))

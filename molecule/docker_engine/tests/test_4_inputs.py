@@ -10,13 +10,15 @@ from twilight_harness import instance_name, run_playbook
 
 testinfra_hosts = first_inventory_host()
 
+KEY_FILE = "docker_engine_repo_key_src: must be empty"
 # (id, extra vars, words the message must contain)
 BAD_INPUT = [
     ("version-with-space", {"docker_engine_version": "5:28.0.1 -1"}, "docker_engine_version:"),
     ("compose-version-eq", {"docker_engine_compose_version": "2.33=1"}, "docker_engine_compose_version:"),
     ("fingerprint-spaced", {"docker_engine_repo_key_fingerprint": "9DC8 5822 9FC7 DD38"}, "40 (or 64) uppercase hex"),
     ("url-newline", {"docker_engine_repo_url": "https://download.docker.com/x\ny"}, "docker_engine_repo_url:"),
-    ("key-missing", {"docker_engine_repo_key_src": "/nonexistent/docker.asc"}, "not a file on the controller"),
+    ("key-missing", {"docker_engine_repo_key_src": "/nonexistent/docker.asc"}, KEY_FILE),
+    ("key-relative", {"docker_engine_repo_key_src": "files/docker.asc"}, KEY_FILE),
     ("source-choice", {"docker_engine_source": "ubuntu"}, "docker_engine_source"),
 ]
 
