@@ -78,7 +78,7 @@ def test_the_starter_inventory_ships_and_the_checkout_tooling_does_not(wheel_fil
         assert tooling not in names
     assert not [n for n in names if n.startswith(("inventories/local/", "changelogs/fragments/"))]
     # the operator's documentation the roles' messages point to ships with them
-    assert {"docs/security.md", "docs/rootless.md"} <= names
+    assert {"docs/security.md", "docs/rootless.md", "docs/host-prerequisites.md"} <= names
 
 
 def test_dependency_files_ship_for_galaxy_and_execution_environments(wheel_files: dict[str, bytes]) -> None:
