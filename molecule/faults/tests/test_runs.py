@@ -56,8 +56,8 @@ def test_interrupted_run_is_completed_by_the_next_one(host) -> None:
     )
     assert proc.stdout is not None
     for line in proc.stdout:
-        # compose.yml is written; the next task decides on the restart (on the controller)
-        if "internal_user_unit : Decide what the user manager has to do for twilight-backend.service" in line:
+        # compose.yml is written; the next task only speaks in check mode, the restart comes after it
+        if "internal_user_unit : Say what check mode cannot run, twilight-backend.service" in line:
             os.killpg(proc.pid, signal.SIGKILL)
             break
     proc.wait(timeout=60)
@@ -106,7 +106,7 @@ def test_rollback_to_the_previous_version_by_digest(host) -> None:
         run = run_playbook(scenario_dir() / "converge.yml", extra_vars=pinned, limit=instance_name(host))
         assert run.rc == 0, run.output
         record_figure(host, "rollback run (B to A by digest, pull and health gate incl.)", time.monotonic() - start)
-        pulled = run.output.index(f"changed: [{instance_name(host)}] => (item={REGISTRY}@{digest})")
+        pulled = run.output.index(f"changed: [{instance_name(host)}] => (item=pull {REGISTRY}@{digest})")
         restarted = run.output.index("Reload, enable and (re)start twilight-backend.service")
         assert pulled < restarted, "the image must be pulled before the unit restarts"
         assert "Restarted in this run: twilight-backend.service." in " ".join(run.output.split())
