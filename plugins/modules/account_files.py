@@ -169,6 +169,7 @@ import pwd
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import Commands
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._dotenv import parse_written
 
 HIDDEN = "(secret: content hidden)\n"
@@ -183,9 +184,7 @@ def validator(module, spec, home):
     if kind == "none":
         return None
 
-    def run(argv, data=None):
-        rc, out, err = module.run_command(argv, data=data, binary_data=data is not None)
-        return rc, out, err
+    run = Commands(module).run
 
     def compose(path):
         project = home.abspath(spec["project_dir"]) if spec["project_dir"] else os.path.dirname(path)

@@ -205,12 +205,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.urls import open_url
 
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
-from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import (
-    docker_versions,
-    image_id,
-    run,
-    systemctl_show,
-)
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import Commands
 
 UNIT_PROPERTIES = (
     "LoadState",
@@ -252,20 +247,20 @@ def executable(path):
     return info
 
 
-def manager_state(uid):
+def manager_state(cmds, uid):
     if not os.path.exists(f"/run/user/{uid}/systemd/private"):
         return {"up": False, "state": "offline"}
-    _rc, out, err = run(["systemctl", "--user", "is-system-running"])
+    _rc, out, err = cmds.run(["systemctl", "--user", "is-system-running"])
     return {"up": True, "state": (out or err).strip()}
 
 
-def unit_info(units):
-    return systemctl_show(["--user"], units, UNIT_PROPERTIES)
+def unit_info(cmds, units):
+    return cmds.systemctl_show(["--user"], units, UNIT_PROPERTIES)
 
 
-def container_info(name):
+def container_info(cmds, name):
     """The container of that exact name (never its environment), or None."""
-    rc, out, _err = run(["docker", "container", "inspect", "--format", CONTAINER_FORMAT, "--", name])
+    rc, out, _err = cmds.run(["docker", "container", "inspect", "--format", CONTAINER_FORMAT, "--", name])
     if rc != 0:
         return None
     raw = json.loads(out)
@@ -376,13 +371,14 @@ def main():
         }
     result["executables"] = {path: guarded(lambda path=path: executable(path)) for path in params["executables"]}
     # The questions to systemd, Docker and the URLs are independent: ask them at once.
+    cmds = Commands(module)
     with ThreadPoolExecutor(max_workers=8) as pool:
-        manager = pool.submit(manager_state, uid)
-        units = pool.submit(unit_info, params["units"]) if params["units"] and _manager_socket(uid) else None
-        images = {ref: pool.submit(image_id, ref) for ref in params["images"]}
-        containers = {name: pool.submit(container_info, name) for name in params["containers"]}
+        manager = pool.submit(manager_state, cmds, uid)
+        units = pool.submit(unit_info, cmds, params["units"]) if params["units"] and _manager_socket(uid) else None
+        images = {ref: pool.submit(cmds.image_id, ref) for ref in params["images"]}
+        containers = {name: pool.submit(container_info, cmds, name) for name in params["containers"]}
         probes = pool.submit(probe, params["probes"], params["probe_wait"], params["probe_status"])
-        docker = pool.submit(docker_versions) if params["docker"] else None
+        docker = pool.submit(cmds.docker_versions) if params["docker"] else None
         try:
             result["manager"] = manager.result()
             result["units"] = units.result() if units else {}

@@ -132,12 +132,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import (
-    docker_versions,
-    image_id,
-    run,
-    systemctl_show,
-)
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import Commands
 
 GLOBAL_USER_UNIT_DIRS = (
     "/etc/systemd/user",
@@ -218,10 +213,10 @@ def unit_places(units, shown):
 DOCKERD_ROOTLESS = ("/usr/bin/dockerd-rootless.sh", "/usr/share/docker.io/contrib/dockerd-rootless.sh")
 
 
-def package_versions(names):
+def package_versions(cmds, names):
     if not names:
         return {}
-    _rc, out, _err = run(["dpkg-query", "-W", "-f=${Package} ${Version} ${db:Status-Status}\\n", "--", *names])
+    _rc, out, _err = cmds.run(["dpkg-query", "-W", "-f=${Package} ${Version} ${db:Status-Status}\\n", "--", *names])
     found = {}
     for line in out.splitlines():
         fields = line.split()
@@ -233,8 +228,8 @@ def package_versions(names):
 CONTAINER_FORMAT = "{{json .Id}} {{json .State.Status}} {{json .Config.Image}} {{json .Config.Labels}}"
 
 
-def system_container(name):
-    rc, out, _err = run(
+def system_container(cmds, name):
+    rc, out, _err = cmds.run(
         [
             "docker",
             "container",
@@ -325,13 +320,14 @@ def main():
             uids[name] = pwd.getpwnam(name).pw_uid
     # one question to the system manager for every user manager and unit name,
     # the engine's at the same time
+    cmds = Commands(module)
     with ThreadPoolExecutor(max_workers=4) as pool:
-        docker = pool.submit(docker_versions) if params["docker"] else None
-        containers = {name: pool.submit(system_container, name) for name in params["containers"]}
-        packages = pool.submit(package_versions, params["packages"])
-        images = {ref: pool.submit(image_id, ref) for ref in params["images"]}
+        docker = pool.submit(cmds.docker_versions) if params["docker"] else None
+        containers = {name: pool.submit(system_container, cmds, name) for name in params["containers"]}
+        packages = pool.submit(package_versions, cmds, params["packages"])
+        images = {ref: pool.submit(cmds.image_id, ref) for ref in params["images"]}
         try:
-            shown = systemctl_show(
+            shown = cmds.systemctl_show(
                 [],
                 [f"user@{uid}.service" for uid in uids.values()] + params["system_units"],
                 ("LoadState", "ActiveState", "FragmentPath"),

@@ -102,6 +102,20 @@ def test_every_package_the_plugins_import_is_declared() -> None:
     assert undeclared == {}, "imported by plugins/ but not in requirements.txt (module: installed distribution)"
 
 
+def test_every_package_the_unit_tests_import_is_declared_for_ansible_test() -> None:
+    """ansible-test units installs tests/unit/requirements.txt and nothing else (besides its pytest)."""
+    declared = {canonicalize_name(n) for n in requirements_file(ROOT / "tests" / "unit" / "requirements.txt")}
+    providers = packages_distributions()
+    local = {path.stem for path in (ROOT / "tests" / "unit").rglob("*.py")}
+    imports = {m for path in (ROOT / "tests" / "unit").rglob("*.py") for m in third_party_imports(path)} - local
+    undeclared = {
+        m: providers.get(m)
+        for m in imports - {"pytest", "_pytest", "packaging"}  # ansible-test's own, ansible-core's dependency
+        if not declared & {canonicalize_name(d) for d in providers.get(m, [])}
+    }
+    assert undeclared == {}, "imported by tests/unit but not in tests/unit/requirements.txt"
+
+
 CANDIDATE_LINES = [f"2.{minor}" for minor in range(15, 30)]
 
 
