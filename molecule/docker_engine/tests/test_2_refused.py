@@ -19,7 +19,7 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("case", "extra_vars"), REFUSED, ids=[case for case, _ in REFUSED])
+@pytest.mark.parametrize(("case", "extra_vars"), REFUSED, ids=[entry[0] for entry in REFUSED])
 def test_apt_refuses_a_repository_not_signed_by_the_pinned_key_and_the_role_rolls_back(
     host, case: str, extra_vars: dict
 ) -> None:

@@ -28,10 +28,12 @@ def runs(host) -> dict:
     limit = instance_name(host)
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = pool.map(lambda case: run_playbook(CONVERGE, extra_vars=case[1], limit=limit), BAD_INPUT)
-        return dict(zip([case for case, _, _ in BAD_INPUT], results, strict=True))
+        return dict(zip([entry[0] for entry in BAD_INPUT], results, strict=True))
 
 
-@pytest.mark.parametrize(("case", "words"), [(c, w) for c, _, w in BAD_INPUT], ids=[c for c, _, _ in BAD_INPUT])
+@pytest.mark.parametrize(
+    ("case", "words"), [(entry[0], entry[2]) for entry in BAD_INPUT], ids=[entry[0] for entry in BAD_INPUT]
+)
 def test_bad_input_fails_before_the_host_is_read_naming_the_variable(host, runs: dict, case: str, words: str) -> None:
     run = runs[case]
     assert run.rc != 0

@@ -12,6 +12,8 @@ arch=$(dpkg --print-architecture)
 cp /var/lib/dpkg/status /build/host-status
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends gnupg apt-utils >/dev/null
+# $(REPO_URI) is apt's field name, not a shell expansion
+# shellcheck disable=SC2016
 mirror=$(apt-get indextargets --format '$(REPO_URI)' | grep -v security | head -n 1)
 
 # 1. Debian's binaries that the stand-ins repackage: this suite's engine,
