@@ -166,10 +166,9 @@ import json
 import os
 import pwd
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import Commands
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._content_module import ContentModule
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._dotenv import parse_written
 
 HIDDEN = "(secret: content hidden)\n"
@@ -252,7 +251,7 @@ def validator(module, spec, home):
 
 
 def main():
-    module = AnsibleModule(
+    module = ContentModule(
         argument_spec={
             "directories": {
                 "type": "list",

@@ -88,7 +88,7 @@ def test_postgres_env_is_0600_and_a_failed_pull_restarts_nothing(host, account: 
         limit=instance_name(host),
     )
     assert run.rc != 0
-    assert "Pull the images that are missing" in run.output and "pg-secret-6c2e" not in run.output
+    assert "Bring the images into the engine" in run.output and "pg-secret-6c2e" not in run.output
     pg = host.file("/home/twilight/twilight/.env-postgres")
     assert (pg.mode, pg.user) == (0o600, "twilight")
     assert docker_inspect(host, "twilight-backend")["State"]["StartedAt"] == started
