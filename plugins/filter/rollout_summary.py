@@ -64,8 +64,9 @@ def _backend_line(backend: Mapping, record: Mapping) -> tuple[str, str]:
     before = backend.get("previous_image") or ""
     canary = backend.get("canary") or {}
     if record.get("check"):
+        drain = ", draining its connector first" if backend.get("drained") else ""
         if backend.get("version_change"):
-            return "pending", f"check mode: would replace {before} with {image}, after a canary"
+            return "pending", f"check mode: would replace {before} with {image}, after a canary{drain}"
         return "pending", f"check mode: runs {before or 'nothing yet'}; {image} wanted"
     if not backend.get("restarted"):
         return "unchanged", f"runs {image}, unchanged"

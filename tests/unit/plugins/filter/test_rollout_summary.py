@@ -75,6 +75,8 @@ def test_each_kind_of_host_outcome(changes: dict, text: str) -> None:
 
 def test_check_mode_says_what_would_happen() -> None:
     line = rollout_summary({"a": record(check=True, backend=backend(restarted=False))})[1]
+    assert line == f"a: check mode: would replace {OLD} with {NEW}, after a canary, draining its connector first"
+    line = rollout_summary({"a": record(check=True, backend=backend(restarted=False, drained=[]))})[1]
     assert line == f"a: check mode: would replace {OLD} with {NEW}, after a canary"
 
 
