@@ -12,7 +12,7 @@ from ansible.errors import AnsibleFilterError
 DOCUMENTATION = r"""
 name: rollout_summary
 short_description: The end of a rolling deploy in words, host by host
-version_added: 1.1.0
+version_added: 1.0.0
 author: lacatfly
 description:
   - Turns what each host of a rolling run of C(playbooks/site.yml) recorded (the fact C(twilight_rollout)) into the
