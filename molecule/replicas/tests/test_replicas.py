@@ -328,3 +328,27 @@ def test_a_single_host_run_swaps_without_a_drain_and_says_so(host, monkeypatch) 
     record_figure(host, "canary tasks in a version-change run, min", min(seconds))
     record_figure(host, "canary tasks in a version-change run, median", statistics.median(seconds))
     record_figure(host, "canary tasks in a version-change run, max", max(seconds))
+
+
+def test_a_new_env_in_the_same_run_reaches_the_canary_and_no_secret_is_printed() -> None:
+    """A version change that also rotates .env (-vvv --diff, one host): the canary reads the new env from a copy
+    beside the live file, which is gone afterwards; then back to the vault's env. No secret in either output."""
+    rotated = "rotated-tushare-secret-51f0"
+    env = {"TUSHARE_TOKEN": rotated, "SILICONFLOW_API_KEY": "site-siliconflow-secret-a9f0"}
+    run = run_playbook(
+        scenario_dir() / "converge.yml",
+        "-vvv",
+        "--diff",
+        "--limit",
+        FIRST,
+        extra_vars={"twilight_backend_version": "0.0.1-standin", "twilight_backend_env": env},
+    )
+    assert run.rc == 0, run.output[-3000:]
+    assert version(FIRST) == "0.0.1-standin"
+    # the canary's compose document (the command's stdin, shown at -vvv) names the copy as its env file
+    assert "- /home/twilight/twilight/.env-canary" in run.output
+    assert sh(FIRST, "test -e /home/twilight/twilight/.env-canary || echo absent") == "absent"
+    assert sh(FIRST, f"docker inspect --format '{{{{json .Config.Env}}}}' twilight-backend | grep -c {rotated}") == "1"
+    back = run_playbook(scenario_dir() / "converge.yml", "-vvv", "--diff", "--limit", FIRST)
+    assert back.rc == 0, back.output[-3000:]
+    assert [s for s in (*SECRETS, rotated) if s in run.output + back.output] == []
