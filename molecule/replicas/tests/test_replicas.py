@@ -76,7 +76,7 @@ def snapshot(name: str) -> dict:
 class Event:
     at: float
     unit: str
-    verb: str  # Starting, Started, Stopping, Stopped
+    verb: str  # Starting, Started, Stopping, Stopped, Reloading, Reloaded
 
 
 def journal(name: str, since: float) -> list[Event]:
@@ -95,13 +95,14 @@ def journal(name: str, since: float) -> list[Event]:
         entry = json.loads(line)
         at = int(entry["__REALTIME_TIMESTAMP"]) / 1e6
         verb = entry["MESSAGE"].split(" ", 1)[0]
-        if at >= since and verb in ("Starting", "Started", "Stopping", "Stopped"):
+        if at >= since and verb in ("Starting", "Started", "Stopping", "Stopped", "Reloading", "Reloaded"):
             events.append(Event(at, entry["USER_UNIT"], verb))
     return sorted(events, key=lambda e: e.at)
 
 
 def first(events: list[Event], unit: str, verb: str, after: float = 0.0) -> float:
-    found = [e.at for e in events if e.unit == unit and e.verb == verb and e.at >= after]
+    """When `unit` first did `verb` (or one of "A|B") at or after `after`."""
+    found = [e.at for e in events if e.unit == unit and e.verb in verb.split("|") and e.at >= after]
     assert found, f"no '{verb} {unit}' after {after} in {events}"
     return found[0]
 
@@ -217,8 +218,9 @@ def test_a_version_change_rolls_host_by_host_and_one_host_always_serves() -> Non
     for name in HOSTS:
         e = events[name]
         drained = first(e, TUNNEL, "Stopping")
-        swap = first(e, BACKEND, "Stopping", after=drained)
-        backend_back = first(e, BACKEND, "Started", after=swap)
+        # the swap: a restart (Stopping ... Started) or a reload that recreates the container
+        swap = first(e, BACKEND, "Stopping|Reloading", after=drained)
+        backend_back = first(e, BACKEND, "Started|Reloaded", after=swap)
         connector_back = first(e, TUNNEL, "Started", after=backend_back)
         # the connector stops before the backend is swapped, and returns only after it
         assert drained < first(e, TUNNEL, "Stopped") <= swap < backend_back < connector_back
