@@ -11,6 +11,7 @@ The tests run in file order and build on each other: converge left both hosts on
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -20,12 +21,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from twilight_harness import Account, first_instance, record_figure, run_playbook, scenario_dir
+from twilight_harness import Account, record_figure, run_playbook, scenario_dir
 
-testinfra_hosts = first_instance("debian12")  # each test once; both hosts are read by name below
 
-HOSTS = ("td-replicas-debian12", "td-replicas-debian13")  # the group's order: the rollout's order
+def play_hosts() -> tuple[str, ...]:
+    """The instances of group twilight in the inventory's order, which is the rollout's order."""
+    inventory = yaml.safe_load(Path(os.environ["MOLECULE_INVENTORY_FILE"]).read_text())
+    return tuple(inventory["twilight"]["hosts"])
+
+
+HOSTS = play_hosts()
+assert len(HOSTS) == 2, f"the replicas scenario needs both of its instances (not --platform-name): {HOSTS}"
 FIRST, SECOND = HOSTS
+testinfra_hosts = [f"ansible://{FIRST}"]  # each test once; both hosts are read by name
 IMAGE = "ghcr.io/lacatfly/twilight-drive"
 BACKEND, TUNNEL = "twilight-backend.service", "twilight-cloudflared.service"
 SECRETS = ("site-tushare-secret-5e21", "site-siliconflow-secret-a9f0", "c2l0ZS10dW5uZWwtc2VjcmV0LTE4ZWU=")
@@ -183,7 +191,7 @@ def test_a_second_run_changes_nothing_and_restarts_nothing_on_either_host() -> N
     assert {name: snapshot(name) for name in HOSTS} == before
     assert {name: journal(name, since) for name in HOSTS} == {name: [] for name in HOSTS}
     said = text(run)
-    assert "Rollout over 2 host(s): running the wanted version: td-replicas-debian12, td-replicas-debian13;" in said
+    assert f"Rollout over 2 host(s): running the wanted version: {FIRST}, {SECOND};" in said
     for name in HOSTS:
         assert f"{name}: runs {IMAGE}:0.0.1-standin, unchanged" in said
     assert said.count("TASK [Rollout summary]") == 2 and said.count("Rollout over 2 host(s)") == 1, "once, at the end"
@@ -284,9 +292,7 @@ def test_a_good_version_after_the_bad_one_completes_on_both_hosts() -> None:
     run = run_site(twilight_backend_version="0.0.1-standin")
     assert run.rc == 0, run.output
     assert [version(name) for name in HOSTS] == ["0.0.1-standin"] * 2
-    assert "Rollout over 2 host(s): running the wanted version: td-replicas-debian12, td-replicas-debian13;" in text(
-        run
-    )
+    assert f"Rollout over 2 host(s): running the wanted version: {FIRST}, {SECOND};" in text(run)
 
 
 def canary_seconds(output: str) -> float:
