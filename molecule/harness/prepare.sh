@@ -98,18 +98,20 @@ build_platform() {
     -t "$img" "$here/platform" >/dev/null
 }
 
-# The backend stand-in: two versions (for upgrade/rollback tests) in one tarball.
+# The backend stand-in: two good versions (for upgrade/rollback tests) and a
+# broken one whose /healthz answers 500 (for the canary tests), in one tarball.
 build_standin() {
-  local base tarball="$cache/backend-standin.tar.gz" want v tags=()
+  local base tarball="$cache/backend-standin.tar.gz" want v status tags=()
   base=$(base_image bookworm 12)
   want=$( (hash_of "$root/molecule/stand-ins/backend/Dockerfile"; docker image inspect --format '{{.Id}}' "$base") \
           | sha256sum | cut -c1-16)
   if [ -s "$tarball" ] && [ "$(cat "$tarball.hash" 2>/dev/null)" = "$want" ]; then
     log "backend stand-in is up to date"; return
   fi
-  for v in 0.0.1-standin 0.0.2-standin; do
-    log "building backend stand-in $v"
-    docker build -q --build-arg "BASE=$base" --build-arg "STANDIN_VERSION=$v" \
+  for v in 0.0.1-standin:200 0.0.2-standin:200 0.0.3-broken:500; do
+    status=${v#*:} v=${v%:*}
+    log "building backend stand-in $v (/healthz $status)"
+    docker build -q --build-arg "BASE=$base" --build-arg "STANDIN_VERSION=$v" --build-arg "STANDIN_HEALTHZ_STATUS=$status" \
       -t "ghcr.io/lacatfly/twilight-drive:$v" "$root/molecule/stand-ins/backend" >/dev/null
     tags+=("ghcr.io/lacatfly/twilight-drive:$v")
   done
