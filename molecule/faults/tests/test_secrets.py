@@ -75,9 +75,9 @@ def test_no_account_certificate_on_the_host(host) -> None:
     assert not host.file("/home/twilight/.cloudflared/cert.pem").exists
 
 
-def test_postgres_env_is_0600_and_a_failed_pull_restarts_nothing(host, account: Account) -> None:
-    """Enabling PostgreSQL writes .env-postgres (0600); its image cannot be pulled here (no network), and the
-    role pulls before it restarts, so the running backend is left alone."""
+def test_enabling_postgres_whose_image_cannot_be_pulled_changes_nothing(host, account: Account) -> None:
+    """Enabling PostgreSQL needs its image, which cannot be pulled here (no network): the role brings every image
+    before it writes anything, so neither .env-postgres nor compose.yml is written and the backend runs on."""
     started = docker_inspect(host, "twilight-backend")["State"]["StartedAt"]
     run = run_playbook(
         scenario_dir() / "converge.yml",
@@ -89,8 +89,8 @@ def test_postgres_env_is_0600_and_a_failed_pull_restarts_nothing(host, account: 
     )
     assert run.rc != 0
     assert "Bring the images into the engine" in run.output and "pg-secret-6c2e" not in run.output
-    pg = host.file("/home/twilight/twilight/.env-postgres")
-    assert (pg.mode, pg.user) == (0o600, "twilight")
+    assert not host.file("/home/twilight/twilight/.env-postgres").exists
+    assert "postgres" not in host.file("/home/twilight/twilight/compose.yml").content_string
     assert docker_inspect(host, "twilight-backend")["State"]["StartedAt"] == started
     back = run_playbook(scenario_dir() / "converge.yml", limit=instance_name(host))
     assert back.rc == 0, back.output[-3000:]
