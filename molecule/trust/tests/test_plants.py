@@ -287,11 +287,42 @@ class Attack:
         return found
 
     def assert_harmless(self, output: str, what: str) -> None:
-        changed = {p: path_state(self.host, p) for p in self.before}
-        changed = {p: s for p, s in changed.items() if s != self.before[p]}
-        assert changed == {}, f"{what}: victims changed:\n{changed}\n\nbefore:\n{self.before}\n\n{output[-4000:]}"
-        assert self.root_markers() == [], f"{what}: a planted binary ran as root: {self.root_markers()}"
-        assert self.leaks(output) == [], f"{what}: victim content in the run output\n{output[-4000:]}"
+        """Every victim as it was, no root marker, no victim content in the output: all problems in one report."""
+        problems = []
+        for plant, victim in self.victims.items():
+            now = path_state(self.host, victim)
+            if now != self.before[victim]:
+                problems.append(f"~{plant.account}/{plant.path} -> {victim}: {describe(self.before[victim], now)}")
+        problems += [f"a planted binary ran as root: {m}" for m in self.root_markers()]
+        problems += [f"victim content in the run output: {m}" for m in self.leaks(output)]
+        assert problems == [], f"{what}:\n  " + "\n  ".join(problems) + "\n\n" + failure_text(output)[-3000:]
+
+
+def describe(before: str, after: str) -> str:
+    """What changed between two path_state texts, in a few words."""
+
+    def entries(state: str) -> dict[str, dict[str, str]]:
+        out: dict[str, dict[str, str]] = {}
+        for line in state.splitlines():
+            if re.match(r"^[0-9a-f]{64}  ", line):
+                digest, path = line.split("  ", 1)
+                out.setdefault(path, {})["content"] = digest[:12]
+            elif line.count(" ") >= 3:
+                path, kind, owner, mode = line.split(" ")[:4]
+                out.setdefault(path, {}).update(type=kind, owner=owner, mode=mode)
+        return out
+
+    old, new = entries(before), entries(after)
+    words = []
+    for path in sorted(set(old) | set(new)):
+        if path not in new:
+            words.append(f"{path} removed")
+        elif path not in old:
+            words.append(f"{path} created (owner {new[path].get('owner')}, mode {new[path].get('mode')})")
+        elif old[path] != new[path]:
+            diff = [f"{k} {old[path].get(k)}->{v}" for k, v in new[path].items() if old[path].get(k) != v]
+            words.append(f"{path}: " + ", ".join(diff))
+    return "; ".join(words)
 
 
 def run_case(host, case: Case) -> list[str]:
