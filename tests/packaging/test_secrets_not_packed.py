@@ -118,7 +118,12 @@ def test_no_tracked_file_and_no_example_is_ignored(tree) -> None:
     files = tracked()
     assert set(TRACKED_EXAMPLES) <= set(files)
     proc = subprocess.run(
-        ["git", "check-ignore", "--no-index", "--stdin"], cwd=path, input="\n".join(files), text=True, capture_output=True, check=False
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=path,
+        input="\n".join(files),
+        text=True,
+        capture_output=True,
+        check=False,
     )
     assert proc.stdout.split() == []
 
