@@ -14,6 +14,7 @@ and after the whole table.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import pytest
 from twilight_harness import (
@@ -28,7 +29,9 @@ from twilight_harness import (
 
 testinfra_hosts = first_instance()
 
-INJECTED = "ExecStartPre=/usr/bin/touch /var/tmp/td-markers/unit-injection"
+# A unit line an injection would add: it writes to /dev/shm, which the sandboxed units can still write
+# (PrivateTmp hides their /tmp and /var/tmp), through sh -c, so what the template appends becomes sh's $0.
+INJECTED = "ExecStartPre=/bin/sh -c 'touch /dev/shm/td-unit-injection' x"
 WATCHED = (
     "/home/twilight/twilight/compose.yml",
     "/home/twilight/twilight/.env",
@@ -36,7 +39,7 @@ WATCHED = (
     "/home/tunnel/.cloudflared/twilight-config.yml",
     "/home/tunnel/.config/systemd/user/twilight-cloudflared.service",
     "/home/tunnel/.local/bin/cloudflared",
-    "/var/tmp/td-markers/unit-injection",
+    "/dev/shm/td-unit-injection",
 )
 BIN = "/usr/local/bin/cloudflared"
 HOST = "api.fsagent.cc"
@@ -92,9 +95,16 @@ TABLE: list[tuple[str, str, object]] = [
 CASES: list[tuple[str, dict, str]] = [(name, {var: value}, var) for name, var, value in TABLE]
 
 
+@dataclass
+class Table:
+    runs: dict[str, PlaybookRun]
+    changed: dict[str, str]  # watched path -> its state after the table, where it differs
+    restarted: bool  # the backend container was started again
+
+
 @pytest.fixture(scope="module")
-def results(host) -> dict[str, PlaybookRun]:
-    """Run the whole table, four at a time; the host must not change (repaired afterwards if it did)."""
+def table(host) -> Table:
+    """Run the whole table, four at a time, and compare the host before and after (repaired if it changed)."""
     before = file_state(host, *WATCHED)
     started = docker_inspect(host, "twilight-backend")["State"]["StartedAt"]
 
@@ -103,14 +113,21 @@ def results(host) -> dict[str, PlaybookRun]:
         return name, run_playbook(scenario_dir() / "converge.yml", extra_vars=extra_vars, limit=instance_name(host))
 
     with ThreadPoolExecutor(max_workers=4) as pool:
-        out = dict(pool.map(one, CASES))
+        runs = dict(pool.map(one, CASES))
     after = file_state(host, *WATCHED)
-    restarted = docker_inspect(host, "twilight-backend")["State"]["StartedAt"] != started
-    if after != before or restarted:  # leave a deployment for the tests after this one
+    result = Table(
+        runs,
+        {p: s for p, s in after.items() if s != before[p]},
+        docker_inspect(host, "twilight-backend")["State"]["StartedAt"] != started,
+    )
+    if result.changed or result.restarted:  # leave a deployment for the tests after this one
         run_playbook(scenario_dir() / "converge.yml", limit=instance_name(host))
-    assert {p: s for p, s in after.items() if s != before[p]} == {}
-    assert not restarted
-    return out
+    return result
+
+
+def test_the_table_left_the_host_unchanged(table: Table) -> None:
+    assert table.changed == {}
+    assert not table.restarted
 
 
 def test_the_table_covers_every_kind() -> None:
@@ -122,9 +139,9 @@ def test_the_table_covers_every_kind() -> None:
 
 @pytest.mark.parametrize(("name", "extra_vars", "variable"), CASES, ids=[c[0] for c in CASES])
 def test_bad_string_is_refused_before_any_change_naming_the_variable(
-    results: dict[str, PlaybookRun], name: str, extra_vars: dict, variable: str
+    table: Table, name: str, extra_vars: dict, variable: str
 ) -> None:
-    run = results[name]
+    run = table.runs[name]
     assert run.rc != 0, run.output[-3000:]
     assert sum(r["changed"] for r in run.recap().values()) == 0, run.output[-3000:]
     assert variable in " ".join(run.output.split()), run.output[-3000:]
