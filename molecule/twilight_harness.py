@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+import yaml
+
 DEPLOY_USER = "twilight"
 RECAP = re.compile(
     r"^(?P<host>\S+)\s*:\s*ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
@@ -215,8 +217,22 @@ def record_figure(host, what: str, seconds: float) -> None:
 
 
 def first_instance(platform: str = "debian12") -> list[str]:
-    """testinfra_hosts for a test module that only needs one platform (slow, stateful runs)."""
-    return [f"ansible://td-{os.environ.get('MOLECULE_SCENARIO_NAME', 'faults')}-{platform}"]
+    """testinfra_hosts for a test module that only needs one platform (slow, stateful runs): that platform's
+    instance, or the scenario's only one when Molecule runs a single platform (--platform-name, as CI does)."""
+    name = f"td-{os.environ.get('MOLECULE_SCENARIO_NAME', 'faults')}-{platform}"
+    present = inventory_hosts()
+    if present and name not in present:
+        name = present[0]
+    return [f"ansible://{name}"]
+
+
+def inventory_hosts() -> list[str]:
+    """The instances in Molecule's inventory for this run (empty when it cannot be read)."""
+    try:
+        with open(os.environ["MOLECULE_INVENTORY_FILE"], encoding="utf-8") as fh:
+            return sorted((yaml.safe_load(fh) or {}).get("all", {}).get("hosts") or {})
+    except (KeyError, OSError):
+        return []
 
 
 def instance_name(host) -> str:
