@@ -30,9 +30,12 @@ from twilight_harness import (
 
 testinfra_hosts = first_instance()
 
-# A unit line an injection would add: it writes to /dev/shm, which the sandboxed units can still write
-# (PrivateTmp hides their /tmp and /var/tmp), through sh -c, so what the template appends becomes sh's $0.
-INJECTED = "ExecStartPre=/bin/sh -c 'touch /dev/shm/td-unit-injection' x"
+# A unit line an injection would add: it logs to the journal with its own tag (the sandboxed units can write
+# no file that outlives them: PrivateTmp, ProtectSystem=strict, and RemoveIPC empties /dev/shm).
+INJECTED = "ExecStartPre=/usr/bin/logger -t td-unit-injection injected"
+# both log lines again, so the unit still starts (the template appends /cloudflared.log to the second)
+LOGS = "/home/tunnel/twilight/logs"
+RELOG = f"StandardOutput=append:{LOGS}/cloudflared.log\nStandardError=append:{LOGS}"
 WATCHED = (
     "/home/twilight/twilight/compose.yml",
     "/home/twilight/twilight/.env",
@@ -40,7 +43,6 @@ WATCHED = (
     "/home/tunnel/.cloudflared/twilight-config.yml",
     "/home/tunnel/.config/systemd/user/twilight-cloudflared.service",
     "/home/tunnel/.local/bin/cloudflared",
-    "/dev/shm/td-unit-injection",
 )
 BIN = "/usr/local/bin/cloudflared"
 HOST = "api.fsagent.cc"
@@ -62,7 +64,8 @@ TABLE: list[tuple[str, str, object]] = [
     # found: systemd substitutes ${VAR} and unescapes \x20 in ExecStart=, even inside quotes
     ("binary-dollar-brace", "cloudflared_tunnel_binary", "/usr/local/bin/${HOME}/cloudflared"),
     ("binary-backslash-escape", "cloudflared_tunnel_binary", "/usr/local/bin/cf\\x20--x"),
-    ("log-dir-newline-injects-a-unit-line", "cloudflared_tunnel_log_dir", f"twilight/logs\n{INJECTED}"),
+    # the unit still works, and the injected line runs (it did on main)
+    ("log-dir-newline-injects-a-unit-line", "cloudflared_tunnel_log_dir", f"twilight/logs\n{INJECTED}\n{RELOG}"),
     ("log-dir-trailing-newline", "cloudflared_tunnel_log_dir", "twilight/logs\n"),
     ("log-dir-percent-specifier", "cloudflared_tunnel_log_dir", "twilight/%h"),
     ("log-dir-escape", "cloudflared_tunnel_log_dir", "twilight/lo\x1bgs"),
@@ -99,6 +102,7 @@ CASES: list[tuple[str, dict, str]] = [(name, {var: value}, var) for name, var, v
 @dataclass
 class Table:
     runs: dict[str, PlaybookRun]
+    since: str  # the instance's clock when the table started
     changed: dict[str, str]  # watched path -> its state after the table, where it differs
     restarted: bool  # the backend container was started again
 
@@ -108,6 +112,7 @@ def table(host) -> Table:
     """Run the whole table, four at a time, and compare the host before and after (repaired if it changed)."""
     before = file_state(host, *WATCHED)
     started = docker_inspect(host, "twilight-backend")["State"]["StartedAt"]
+    since = host.check_output("date +%s")
 
     def one(case: tuple[str, dict, str]) -> tuple[str, PlaybookRun]:
         name, extra_vars, _ = case
@@ -118,6 +123,7 @@ def table(host) -> Table:
     after = file_state(host, *WATCHED)
     result = Table(
         runs,
+        since,
         {p: s for p, s in after.items() if s != before[p]},
         docker_inspect(host, "twilight-backend")["State"]["StartedAt"] != started,
     )
@@ -126,9 +132,11 @@ def table(host) -> Table:
     return result
 
 
-def test_the_table_left_the_host_unchanged(table: Table) -> None:
+def test_the_table_left_the_host_unchanged(table: Table, host) -> None:
     assert table.changed == {}
     assert not table.restarted
+    injected = host.check_output("journalctl --no-pager -o cat -t td-unit-injection --since @%s", table.since)
+    assert injected == "", "a line injected into a unit ran"
 
 
 def test_the_table_covers_every_kind() -> None:
