@@ -7,14 +7,17 @@ testinfra's `host` fixture and drive ansible-playbook against them.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
 import shlex
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 
@@ -68,6 +71,13 @@ HEALTHZ = "curl -sf -o /dev/null http://127.0.0.1:8081/healthz"  # backend healt
 READY = "curl -sf -o /dev/null http://127.0.0.1:9090/ready"  # cloudflared readiness
 TUNNEL_UNIT = "twilight-cloudflared.service"
 ENGINE_UNIT = "twilight-docker.service"  # the account's own engine in rootless mode
+
+
+def account_of(host, name: str) -> Account:
+    """The Account of any local user of the instance (the deploy account has the `account` fixture)."""
+    user = host.user(name)
+    assert user.exists, f"account {name} missing"
+    return Account(name, user.uid, user.gid, user.home)
 
 
 def main_pid_command(account: Account, unit: str) -> str:
@@ -153,6 +163,46 @@ def assert_check_mode_changes_nothing(host, secrets: tuple[str, ...] = (), *args
     assert run.recap()[instance_name(host)]["changed"] == 0, run.output
     assert [s for s in secrets if s in run.output] == []
     return run
+
+
+FAILURE_START = re.compile(r"^(fatal: \[|failed: \[|\[ERROR\])")
+FAILURE_END = re.compile(r"^(TASK \[|PLAY RECAP|PLAY \[|RUNNING HANDLER \[|included: |ok: \[|changed: \[|skipping: \[)")
+
+
+def failure_text(output: str) -> str:
+    """The failure reports of a playbook run (fatal/failed results and [ERROR] lines, rescued ones included),
+    without the ok/changed results around them: what the run said went wrong."""
+    blocks, inside = [], False
+    for line in output.splitlines():
+        if FAILURE_START.match(line):
+            inside = True
+        elif FAILURE_END.match(line):
+            inside = False
+        if inside:
+            blocks.append(line)
+    return "\n".join(blocks)
+
+
+def collection_import(module: str) -> ModuleType:
+    """Import a module of this collection in place (``plugins.filter.dotenv_problems``), as Ansible does,
+    from ${MOLECULE_PROJECT_DIRECTORY}/.collections."""
+    root = str(Path(os.environ["MOLECULE_PROJECT_DIRECTORY"]) / ".collections")
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    return importlib.import_module(f"ansible_collections.lacatfly.twilight_drive.{module}")
+
+
+def path_state(host, path: str) -> str:
+    """Type, owner, mode and content (sha256) of a path and, for a directory, of everything under it, as one
+    comparable text: what a test compares to prove a run left a file or directory alone. Not following links."""
+    return host.check_output(
+        "if [ -e %s ] || [ -L %s ]; then find %s -printf '%%p %%y %%U:%%G %%m %%l\\n' | sort; "
+        "find %s -type f -exec sha256sum {} + | sort; else echo absent; fi",
+        path,
+        path,
+        path,
+        path,
+    )
 
 
 def login_sessions(host, user: str) -> list[str]:
