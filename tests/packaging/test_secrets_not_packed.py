@@ -114,7 +114,7 @@ def test_every_planted_secret_file_is_ignored_by_git(tree) -> None:
 
 
 def test_no_tracked_file_and_no_example_is_ignored(tree) -> None:
-    path, _ = tree
+    path = tree[0]
     files = tracked()
     assert set(TRACKED_EXAMPLES) <= set(files)
     proc = subprocess.run(

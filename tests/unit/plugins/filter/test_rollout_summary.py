@@ -56,7 +56,7 @@ def test_hosts_updated_before_the_failure_run_the_new_version() -> None:
 
 def test_a_single_host_says_why_it_was_not_drained() -> None:
     off = "the only host of this run: nothing to drain to, a drain would only lengthen the outage"
-    [_, line] = rollout_summary({"a": record(backend=backend(drained=[], drain_off=off))})
+    line = rollout_summary({"a": record(backend=backend(drained=[], drain_off=off))})[1]
     assert line.endswith(f"its connector was not drained ({off})")
 
 
