@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 DEPLOY_USER = "twilight"
 RECAP = re.compile(
     r"^(?P<host>\S+)\s*:\s*ok=(?P<ok>\d+)\s+changed=(?P<changed>\d+)\s+unreachable=(?P<unreachable>\d+)"
@@ -43,9 +45,29 @@ class Account:
         )
 
 
+# The Docker engine the deployment under test runs on (tools/test sets
+# TD_DOCKER_MODE for the rootless axis; molecule/stand-ins/vars.yml passes it
+# to the roles as twilight_docker_mode).
+DOCKER_MODE = os.environ.get("TD_DOCKER_MODE") or "rootful"
+ROOTLESS = DOCKER_MODE == "rootless"
+DEPLOY_UID = 1000  # the first account useradd makes in the fresh instances (molecule/shared/prepare.yml)
+
+
+def docker_command(args: str, uid: int = DEPLOY_UID) -> str:
+    """A shell command running `docker ARGS` against the deployment's engine: the system one (as root), or in
+    rootless mode the deploy account's own (as the account, through its socket)."""
+    if not ROOTLESS:
+        return f"docker {args}"
+    return (
+        f"setpriv --reuid={uid} --regid={uid} --init-groups env HOME=/home/{DEPLOY_USER} "
+        f"XDG_RUNTIME_DIR=/run/user/{uid} DOCKER_HOST=unix:///run/user/{uid}/docker.sock docker {args}"
+    )
+
+
 HEALTHZ = "curl -sf -o /dev/null http://127.0.0.1:8081/healthz"  # backend health, on loopback in the instance
 READY = "curl -sf -o /dev/null http://127.0.0.1:9090/ready"  # cloudflared readiness
 TUNNEL_UNIT = "twilight-cloudflared.service"
+ENGINE_UNIT = "twilight-docker.service"  # the account's own engine in rootless mode
 
 
 def main_pid_command(account: Account, unit: str) -> str:
@@ -74,6 +96,10 @@ def scenario_dir() -> Path:
 
 
 STANDINS = Path(__file__).resolve().parent / "stand-ins" / "vars.yml"
+PLAYBOOKS = Path(__file__).resolve().parent.parent / "playbooks"
+ACCESS_STANDIN = Path(__file__).resolve().parent / "stand-ins" / "access" / "start.yml"
+# where molecule/stand-ins/access/start.yml leaves the CA of the stand-in's certificate, in the instance
+ACCESS_STANDIN_CA = "/usr/local/lib/access-standin/ca.pem"
 
 
 def playbook_command(
@@ -102,6 +128,21 @@ def run_playbook(
         env={**os.environ, "ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0"},
     )
     return PlaybookRun(proc.returncode, proc.stdout + proc.stderr)
+
+
+def start_access_standin(host, mode: str = "refuse") -> None:
+    """(Re)start the TEST STAND-IN for Cloudflare Access in the instance, on its loopback (refuse: 403 without
+    the token; redirect: 302 to the Access login; open: no Access at all)."""
+    run = run_playbook(ACCESS_STANDIN, extra_vars={"access_standin_mode": mode}, limit=instance_name(host))
+    assert run.rc == 0, run.output
+
+
+def run_verify(host, *args: str, extra_vars: dict | None = None) -> PlaybookRun:
+    """playbooks/verify.yml with its requests sent from the instance itself, to the Access stand-in there (the
+    public hostnames resolve to the instance's loopback; the stand-in's CA is trusted for this run only)."""
+    here = {"twilight_verify_from": instance_name(host), "twilight_verify_ca_path": ACCESS_STANDIN_CA}
+    extra = {**here, **(extra_vars or {})}
+    return run_playbook(PLAYBOOKS / "verify.yml", *args, extra_vars=extra, limit=instance_name(host))
 
 
 def assert_check_mode_changes_nothing(host, secrets: tuple[str, ...] = (), *args: str) -> PlaybookRun:
@@ -137,8 +178,8 @@ def listening_addresses(host, port: int) -> set[str]:
 
 
 def docker_inspect(host, name: str) -> dict:
-    """`docker inspect` of a container inside the instance, as a dict."""
-    return json.loads(host.check_output("docker inspect %s", name))[0]
+    """`docker inspect` of a container of the deployment's engine inside the instance, as a dict."""
+    return json.loads(host.check_output(docker_command(f"inspect {shlex.quote(name)}")))[0]
 
 
 def file_state(host, *paths: str) -> dict[str, str]:
@@ -188,11 +229,59 @@ def record_figure(host, what: str, seconds: float) -> None:
     print(f"FIGURE {instance_name(host)}: {what}: {seconds:.1f} s")
 
 
+def instance(platform: str, scenario: str | None = None) -> str:
+    """A Molecule instance's name, as .config/molecule/config.yml builds it (with TD_INSTANCE_SUFFIX)."""
+    scenario = scenario or os.environ.get("MOLECULE_SCENARIO_NAME", "faults")
+    return f"td-{scenario}-{platform}{os.environ.get('TD_INSTANCE_SUFFIX', '')}"
+
+
 def first_instance(platform: str = "debian12") -> list[str]:
-    """testinfra_hosts for a test module that only needs one platform (slow, stateful runs)."""
-    return [f"ansible://td-{os.environ.get('MOLECULE_SCENARIO_NAME', 'faults')}-{platform}"]
+    """testinfra_hosts for a slow, stateful test module run on one platform: the instance of `platform` when this
+    run has it, else the run's first (`molecule test --platform-name`, as CI's matrix runs, leaves the other
+    platform out of the inventory)."""
+    wanted = instance(platform)
+    inventory = os.environ.get("MOLECULE_INVENTORY_FILE")
+    if not inventory or not Path(inventory).exists():
+        return [f"ansible://{wanted}"]
+    hosts = list(yaml.safe_load(Path(inventory).read_text())["all"]["hosts"])
+    return [f"ansible://{wanted if wanted in hosts else hosts[0]}"]
 
 
 def instance_name(host) -> str:
     """The inventory name of a testinfra host (the Molecule instance name)."""
     return host.backend.get_hostname()
+
+
+POLLER = """
+import sys, time, urllib.request
+url, out = sys.argv[1], sys.argv[2]
+with open(out, "a", buffering=1) as log:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=0.5) as answer:
+                ok = answer.status == 200
+        except Exception:
+            ok = False
+        log.write(f"{time.time():.3f} {int(ok)}\\n")
+        time.sleep(0.1)
+"""
+
+
+def start_poller(host, url: str = "http://127.0.0.1:8081/healthz", log: str = "/var/tmp/poller.log") -> str:
+    """Poll `url` at 10 Hz inside the instance (loopback only), logging each answer; returns the log's path."""
+    host.check_output(f"rm -f {log}")
+    host.check_output(f"nohup python3 -c {shlex.quote(POLLER)} {shlex.quote(url)} {log} >/dev/null 2>&1 &")
+    return log
+
+
+def stop_poller(host, log: str = "/var/tmp/poller.log") -> float:
+    """Stop the poller and return the longest time (s) it saw no 200, between the last 200 and the next one."""
+    host.run("pkill -f 'urllib.request.urlopen' || true")
+    samples = [line.split() for line in host.check_output(f"cat {log}").splitlines() if len(line.split()) == 2]
+    longest, last_ok = 0.0, None
+    for stamp, ok in samples:
+        if ok == "1":
+            if last_ok is not None:
+                longest = max(longest, float(stamp) - last_ok - 0.1)
+            last_ok = float(stamp)
+    return max(longest, 0.0)

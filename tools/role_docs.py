@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Write each role's variable tables into roles/<role>/README.md from meta/argument_specs.yml.
 
     python tools/role_docs.py          rewrite the generated sections

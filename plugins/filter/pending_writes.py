@@ -14,7 +14,7 @@ DOCUMENTATION = r"""
 name: pending_writes
 short_description: Which files and directories differ from what the account_info module found
 version_added: 1.0.0
-author: lacatfly
+author: lacatfly (@lacatfly)
 description:
   - Compares the files and directories a role wants under the deploy account's home (in the form the
     M(lacatfly.twilight_drive.account_files) module takes) with what M(lacatfly.twilight_drive.account_info)

@@ -4,17 +4,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
-
-from ansible.errors import AnsibleLookupError
-from ansible.plugins.lookup import LookupBase
-
 DOCUMENTATION = r"""
 name: file_sha256
 short_description: The SHA-256 of files on the controller, binary ones included
 version_added: 1.0.0
-author: lacatfly
+author: lacatfly (@lacatfly)
 description:
   - Returns the hex SHA-256 of each file named, read on the controller (like the C(file) lookup, but for any content,
     e.g. a program to copy to the hosts). The roles compare it with what the host already has, so an unchanged
@@ -39,6 +33,12 @@ _raw:
   type: list
   elements: str
 """
+
+import hashlib
+import os
+
+from ansible.errors import AnsibleLookupError
+from ansible.plugins.lookup import LookupBase
 
 
 class LookupModule(LookupBase):

@@ -309,3 +309,39 @@ class Home:
             return True
         finally:
             os.close(parent)
+
+    def remove_empty_dir(self, rel, check_mode=False, removing=()):
+        """Remove the directory ``rel`` when it is empty (never through a link).
+
+        Returns "removed", "absent" or "not empty" (then it is left as it is).
+        ``removing``: paths (relative to the home) removed earlier in the same
+        call, which check mode counts as gone although they are still there.
+        A link or anything else that is not a directory at ``rel`` is refused.
+        """
+        parts = parts_of(rel)
+        st = self.lstat(rel)
+        if st is None:
+            return "absent"
+        if not stat.S_ISDIR(st.st_mode):
+            what = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a directory"
+            raise UnsafePath(f"{self.path}/{rel} is {what}")
+        fd = self.open_dir(parts)
+        try:
+            entries = os.listdir(fd)
+        finally:
+            os.close(fd)
+        prefix = "/".join(parts) + "/"
+        gone = {"/".join(parts_of(r)) for r in removing}
+        if any(prefix + entry not in gone for entry in entries):
+            return "not empty"
+        if not check_mode:
+            parent = self.open_dir(parts[:-1])
+            try:
+                os.rmdir(parts[-1], dir_fd=parent)
+            except OSError as err:
+                if err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                    raise
+                return "not empty"  # something was added since it was listed
+            finally:
+                os.close(parent)
+        return "removed"

@@ -48,3 +48,9 @@ def docker_versions():
         "compose": out.strip().lstrip("v") if rc == 0 else None,
         "error": None if rc == 0 else (err or out).strip(),
     }
+
+
+def image_id(ref):
+    """The ID of an image in the engine this process reaches, or None."""
+    rc, out, _err = run(["docker", "image", "inspect", "--format", "{{.Id}}", "--", ref])
+    return out.strip() if rc == 0 else None

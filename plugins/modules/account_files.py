@@ -5,27 +5,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import pwd
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
-from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._dotenv import parse_written
-
 DOCUMENTATION = r"""
 module: account_files
 short_description: Write a set of files and directories under the deploy account's home, as the account, in one call
 version_added: 1.0.0
-author: lacatfly
+author: lacatfly (@lacatfly)
 description:
   - Run as the deploy account (C(become_user)). Creates directories and replaces files under the account's home
     atomically (a temporary file in the same directory, validated, then renamed over the old one), with the given
     modes; the account owns what it writes.
-  - Never follows a symbolic link: a link at, or above, a path it manages is refused with a message naming it.
-  - Secret files are never shown: not in the diff, not in a validation failure.
+  - Never follows a symbolic link; a link at, or above, a path it manages is refused with a message naming it.
+  - Secret files are never shown, not in the diff, not in a validation failure.
 options:
   directories:
     description: Directories to create (parents first), relative to the home.
@@ -104,17 +94,29 @@ options:
     type: list
     elements: str
     default: []
+  remove_empty_directories:
+    description:
+      - Directories to remove (relative to the home) when they are empty, after the files of I(remove) are gone;
+        in the order given, so list a child before its parent. One that holds anything else is left as it is and
+        returned in C(not_empty); a link or a file at such a path is refused.
+    type: list
+    elements: str
+    default: []
   docker_host:
     description: C(DOCKER_HOST) for the validation commands; empty for the default.
     type: str
     default: ""
 notes:
   - Needs pipelining when it runs as an unprivileged account, like every module run with C(become_user).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -148,12 +150,26 @@ modes:
   returned: always
   type: dict
 removed:
-  description: Paths that were removed.
+  description: Paths that were removed (files and links of I(remove), then directories of I(remove_empty_directories)).
+  returned: always
+  type: list
+  elements: str
+not_empty:
+  description: Directories of I(remove_empty_directories) left in place because they hold something else.
   returned: always
   type: list
   elements: str
 """
 
+import hashlib
+import json
+import os
+import pwd
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._dotenv import parse_written
 
 HIDDEN = "(secret: content hidden)\n"
 
@@ -222,7 +238,7 @@ def validator(module, spec, home):
         for line, (key, value) in wanted.items():
             if got.get(key) != value:
                 raise Refused(f"docker compose reads {key} (line {line}) differently from what was written")
-        extra = sorted(set(got) - {key for key, _ in wanted.values()})
+        extra = sorted(set(got) - {pair[0] for pair in wanted.values()})
         if extra:
             raise Refused(f"docker compose reads variables that were not written: {', '.join(extra)}")
 
@@ -276,6 +292,7 @@ def main():
                 "options": {"path": {"type": "str", "required": True}, "mode": {"type": "str", "required": True}},
             },
             "remove": {"type": "list", "elements": "str", "default": []},
+            "remove_empty_directories": {"type": "list", "elements": "str", "default": []},
             "docker_host": {"type": "str", "default": ""},
         },
         supports_check_mode=True,
@@ -285,7 +302,15 @@ def main():
     if params["docker_host"]:
         os.environ["DOCKER_HOST"] = params["docker_host"]
     home_path = pwd.getpwuid(os.getuid()).pw_dir
-    result = {"changed": False, "files": {}, "directories": {}, "modes": {}, "removed": [], "diff": []}
+    result = {
+        "changed": False,
+        "files": {},
+        "directories": {},
+        "modes": {},
+        "removed": [],
+        "not_empty": [],
+        "diff": [],
+    }
     current = None
     try:
         with Home(home_path) as home:
@@ -310,6 +335,13 @@ def main():
                 current = rel
                 if home.remove(rel, check):
                     result["removed"].append(rel)
+            for rel in params["remove_empty_directories"]:
+                current = rel
+                outcome = home.remove_empty_dir(rel, check, removing=result["removed"])
+                if outcome == "removed":
+                    result["removed"].append(rel)
+                elif outcome == "not empty":
+                    result["not_empty"].append(rel)
     except (UnsafePath, Refused) as err:
         module.fail_json(msg=f"{home_path}/{current}: {err}" if isinstance(err, Refused) else str(err), **result)
     except OSError as err:

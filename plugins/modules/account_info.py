@@ -5,31 +5,11 @@
 
 from __future__ import annotations
 
-import grp
-import hashlib
-import json
-import os
-import pwd
-import stat
-import time
-import urllib.error
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
-from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import (
-    docker_versions,
-    run,
-    systemctl_show,
-)
-
 DOCUMENTATION = r"""
 module: account_info
 short_description: Everything a deploy needs to know from the deploy account's side, in one call
 version_added: 1.0.0
-author: lacatfly
+author: lacatfly (@lacatfly)
 description:
   - Run as the deploy account (C(become_user)). Reads, without ever following a symbolic link, what the roles of
     this collection need under the account's home (file types, modes, checksums, small files, log tails), and asks
@@ -121,11 +101,15 @@ options:
     default: ""
 notes:
   - Needs pipelining when it runs as an unprivileged account, like every module run with C(become_user).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -207,6 +191,26 @@ docker:
   type: dict
 """
 
+import grp
+import hashlib
+import json
+import os
+import pwd
+import stat
+import time
+import urllib.error
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.urls import open_url
+
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import (
+    docker_versions,
+    image_id,
+    run,
+    systemctl_show,
+)
 
 UNIT_PROPERTIES = (
     "LoadState",
@@ -259,11 +263,6 @@ def unit_info(units):
     return systemctl_show(["--user"], units, UNIT_PROPERTIES)
 
 
-def image_id(ref):
-    rc, out, _err = run(["docker", "image", "inspect", "--format", "{{.Id}}", "--", ref])
-    return out.strip() if rc == 0 else None
-
-
 def container_info(name):
     """The container of that exact name (never its environment), or None."""
     rc, out, _err = run(["docker", "container", "inspect", "--format", CONTAINER_FORMAT, "--", name])
@@ -285,7 +284,7 @@ def container_info(name):
 
 def probe_once(url):
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
+        with open_url(url, timeout=2, follow_redirects="none") as response:
             return {"status": response.status}
     except urllib.error.HTTPError as err:
         return {"status": err.code}

@@ -5,21 +5,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import grp
-import os
-import pwd
-from concurrent.futures import ThreadPoolExecutor
-
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import docker_versions, systemctl_show
-
 DOCUMENTATION = r"""
 module: host_info
 short_description: What the deploy needs to know from the system's side, in one call
 version_added: 1.0.0
-author: lacatfly
+author: lacatfly (@lacatfly)
 description:
   - Run as root. Reports the accounts (uid, home, groups, linger, the state of their C(user@UID.service)), groups,
     units with given names at system scope and in the global user unit directories, and the system Docker
@@ -45,11 +35,37 @@ options:
     description: Return the versions of the system Docker engine and of C(docker compose) as root sees them.
     type: bool
     default: false
+  containers:
+    description: Container names to look up in the system Docker engine (whether they exist and run there).
+    type: list
+    elements: str
+    default: []
+  images:
+    description: Image references whose ID in the system Docker engine to return (null when it does not have them).
+    type: list
+    elements: str
+    default: []
+  packages:
+    description: Debian package names whose installed version to return (null when not installed).
+    type: list
+    elements: str
+    default: []
+  rootless:
+    description:
+      - Return what rootless Docker needs from the kernel and the system for I(users) (user namespaces,
+        C(newuidmap)/C(newgidmap), C(/dev/net/tun), the cgroup version and the controllers delegated to each user
+        manager, C(dockerd-rootless.sh)).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: none
+  platform:
+    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -81,8 +97,47 @@ docker:
   description: C(server) and C(compose) versions, or C(error), when I(docker) is true.
   returned: always
   type: dict
+containers:
+  description:
+    - Per name of I(containers), null or C(id), C(status), C(image) and C(working_dir) (compose label) in the system
+      engine.
+  returned: always
+  type: dict
+images:
+  description: Per reference of I(images), its ID in the system engine or null.
+  returned: always
+  type: dict
+packages:
+  description: Per name of I(packages), the installed version or null.
+  returned: always
+  type: dict
+rootless:
+  description:
+    - When I(rootless) is true, C(userns) (bool), C(newuidmap) and C(newgidmap) (path or null; setuid root or with
+      file capabilities), C(tun) (C(/dev/net/tun) a character device all users may open), C(cgroup) (C(v1) or C(v2)),
+      C(delegated) (per user, the controllers its user manager may give its services) and C(dockerd_rootless) (the
+      path of C(dockerd-rootless.sh) or null).
+  returned: always
+  type: dict
 """
 
+import contextlib
+import grp
+import json
+import os
+import pwd
+import shutil
+import stat
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import (
+    docker_versions,
+    image_id,
+    run,
+    systemctl_show,
+)
 
 GLOBAL_USER_UNIT_DIRS = (
     "/etc/systemd/user",
@@ -160,6 +215,95 @@ def unit_places(units, shown):
     return places
 
 
+DOCKERD_ROOTLESS = ("/usr/bin/dockerd-rootless.sh", "/usr/share/docker.io/contrib/dockerd-rootless.sh")
+
+
+def package_versions(names):
+    if not names:
+        return {}
+    _rc, out, _err = run(["dpkg-query", "-W", "-f=${Package} ${Version} ${db:Status-Status}\\n", "--", *names])
+    found = {}
+    for line in out.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[2] == "installed":
+            found[fields[0]] = fields[1]
+    return {name: found.get(name) for name in names}
+
+
+CONTAINER_FORMAT = "{{json .Id}} {{json .State.Status}} {{json .Config.Image}} {{json .Config.Labels}}"
+
+
+def system_container(name):
+    rc, out, _err = run(
+        [
+            "docker",
+            "container",
+            "inspect",
+            "--format",
+            CONTAINER_FORMAT,
+            "--",
+            name,
+        ]
+    )
+    if rc != 0:
+        return None
+    ident, status, image, labels = (json.loads(part) for part in out.split(" ", 3))
+    return {
+        "id": ident,
+        "status": status,
+        "image": image,
+        "working_dir": (labels or {}).get("com.docker.compose.project.working_dir"),
+    }
+
+
+def _privileged_helper(name):
+    path = shutil.which(name, path="/usr/bin:/usr/sbin:/bin:/sbin")
+    if not path:
+        return None
+    st = os.stat(path)
+    setuid_root = st.st_uid == 0 and bool(st.st_mode & stat.S_ISUID)
+    try:
+        has_caps = bool(os.getxattr(path, "security.capability"))
+    except OSError:
+        has_caps = False
+    return path if (setuid_root or has_caps) else None
+
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip()
+    except OSError:
+        return None
+
+
+def rootless_facts(uids):
+    """What rootless Docker needs from this host, and what limits it can enforce per user."""
+    max_userns = _read("/proc/sys/user/max_user_namespaces")
+    clone = _read("/proc/sys/kernel/unprivileged_userns_clone")  # Debian kernels before 5.10 and some others
+    try:
+        tun = os.stat("/dev/net/tun")
+        tun_ok = stat.S_ISCHR(tun.st_mode) and (tun.st_mode & 0o006) == 0o006
+    except OSError:
+        tun_ok = False
+    v2 = os.path.exists("/sys/fs/cgroup/cgroup.controllers")
+    delegated = {}
+    for name, uid in uids.items():
+        controllers = (
+            _read(f"/sys/fs/cgroup/user.slice/user-{uid}.slice/user@{uid}.service/cgroup.controllers") if v2 else None
+        )
+        delegated[name] = sorted((controllers or "").split())
+    return {
+        "userns": (max_userns or "0").isdigit() and int(max_userns or "0") > 0 and clone in (None, "1"),
+        "newuidmap": _privileged_helper("newuidmap"),
+        "newgidmap": _privileged_helper("newgidmap"),
+        "tun": tun_ok,
+        "cgroup": "v2" if v2 else "v1",
+        "delegated": delegated,
+        "dockerd_rootless": next((path for path in DOCKERD_ROOTLESS if os.access(path, os.X_OK)), None),
+    }
+
+
 def main():
     module = AnsibleModule(
         argument_spec={
@@ -167,6 +311,10 @@ def main():
             "groups": {"type": "list", "elements": "str", "default": []},
             "system_units": {"type": "list", "elements": "str", "default": []},
             "docker": {"type": "bool", "default": False},
+            "containers": {"type": "list", "elements": "str", "default": []},
+            "images": {"type": "list", "elements": "str", "default": []},
+            "packages": {"type": "list", "elements": "str", "default": []},
+            "rootless": {"type": "bool", "default": False},
         },
         supports_check_mode=True,
     )
@@ -177,8 +325,11 @@ def main():
             uids[name] = pwd.getpwnam(name).pw_uid
     # one question to the system manager for every user manager and unit name,
     # the engine's at the same time
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         docker = pool.submit(docker_versions) if params["docker"] else None
+        containers = {name: pool.submit(system_container, name) for name in params["containers"]}
+        packages = pool.submit(package_versions, params["packages"])
+        images = {ref: pool.submit(image_id, ref) for ref in params["images"]}
         try:
             shown = systemctl_show(
                 [],
@@ -188,12 +339,19 @@ def main():
         except RuntimeError as err:
             module.fail_json(msg=str(err))
         docker_result = docker.result() if docker else {}
+        container_result = {name: future.result() for name, future in containers.items()}
+        package_result = packages.result()
+        image_result = {ref: future.result() for ref, future in images.items()}
     module.exit_json(
         changed=False,
         users={name: user_info(name, shown) for name in params["users"]},
         groups={name: group_info(name) for name in params["groups"]},
         system_units=unit_places(params["system_units"], shown),
         docker=docker_result,
+        containers=container_result,
+        packages=package_result,
+        images=image_result,
+        rootless=rootless_facts(uids) if params["rootless"] else {},
     )
 
 

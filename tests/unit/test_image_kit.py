@@ -14,6 +14,7 @@ import json
 import os
 import re
 import subprocess
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -293,6 +294,6 @@ def test_contract_is_written_once_and_everything_points_to_it() -> None:
 
 def test_kit_is_kept_out_of_the_collection_artifacts() -> None:
     assert "image" in yaml.safe_load((ROOT / "galaxy.yml").read_text())["build_ignore"]
-    pyproject = (ROOT / "pyproject.toml").read_text()
-    (only_include,) = re.findall(r"^only-include = (\[.*\])$", pyproject, re.MULTILINE)
-    assert "image" not in json.loads(only_include) and ".github" not in json.loads(only_include)
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        only_include = tomllib.load(handle)["tool"]["hatch"]["build"]["targets"]["wheel"]["only-include"]
+    assert "image" not in only_include and ".github" not in only_include

@@ -59,4 +59,4 @@ def test_role_readmes_match_the_specs() -> None:
 
 
 def test_the_roles_are_all_there() -> None:
-    assert {"linger", "twilight_backend", "cloudflared_tunnel", "internal_user_unit"} <= set(ROLES)
+    assert {"linger", "twilight_backend", "cloudflared_tunnel", "internal_user_unit", "docker_engine"} <= set(ROLES)

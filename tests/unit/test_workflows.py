@@ -14,7 +14,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +125,9 @@ def test_molecule_matrix_platforms_match_the_molecule_config_and_the_harness() -
     molecule = load_workflow(CI)["jobs"]["molecule"]
     assert molecule["strategy"]["matrix"]["platform"] == PLATFORMS
     config = yaml.safe_load((ROOT / ".config" / "molecule" / "config.yml").read_text())
-    assert [p["name"] for p in config["platforms"]] == [f"td-${{MOLECULE_SCENARIO_NAME}}-{p}" for p in PLATFORMS]
+    assert [p["name"] for p in config["platforms"]] == [
+        f"td-${{MOLECULE_SCENARIO_NAME}}-{p}${{TD_INSTANCE_SUFFIX}}" for p in PLATFORMS
+    ]
     prepare = (ROOT / "molecule" / "harness" / "prepare.sh").read_text()
     for platform in PLATFORMS:
         assert re.search(rf"^\s*{platform}\)", prepare, re.MULTILINE), f"prepare.sh cannot build {platform}"
@@ -136,6 +137,43 @@ def test_molecule_matrix_platforms_match_the_molecule_config_and_the_harness() -
         "molecule test -s ${{ matrix.scenario }} --platform-name td-${{ matrix.scenario }}-${{ matrix.platform }}"
         in commands
     )
+
+
+def test_molecule_runs_the_site_scenario_on_every_tested_line_on_both_platforms() -> None:
+    matrix = load_workflow(CI)["jobs"]["molecule"]["strategy"]["matrix"]
+    combos = {(s, p, str(c)) for s in matrix["scenario"] for p in matrix["platform"] for c in matrix["core"]}
+    combos |= {(e["scenario"], e["platform"], str(e["core"])) for e in matrix["include"]}
+    lines = {
+        str(e["core"])
+        for job in ("unit", "ansible-test")
+        for e in load_workflow(CI)["jobs"][job]["strategy"]["matrix"]["include"]
+    }
+    assert lines == {combo[2] for combo in combos}
+    for line in lines:
+        assert {p for s, p, c in combos if s == "site" and c == line} == set(PLATFORMS), f"site on {line}"
+
+
+@pytest.mark.parametrize("job", ["unit", "ansible-test", "molecule"])
+def test_each_line_runs_on_a_python_it_supports_and_installs_that_line(job: str) -> None:
+    workflow = load_workflow(CI)["jobs"][job]
+    matrix = workflow["strategy"]["matrix"]
+    entries = (
+        matrix["include"]
+        if "core" not in matrix
+        else [*matrix["include"], {"core": matrix["core"][0], "python": matrix["python"][0]}]
+    )
+    for entry in entries:
+        assert {"2.19": "3.11", "2.21": "3.13"}[str(entry["core"])] == entry["python"]
+    (setup,) = [s for s in workflow["steps"] if s.get("uses", "").startswith("actions/setup-python@")]
+    assert setup["with"]["python-version"] == "${{ matrix.python }}"
+    install = " ; ".join(s.get("run", "") for s in workflow["steps"])
+    assert ". tools/venv.sh" in install  # the tooling as tools/test has it (the checkout as the collection)
+    assert "'ansible-core==${{ matrix.core }}.*'" in install
+
+
+def test_ansible_test_job_runs_sanity_and_units() -> None:
+    commands = [s.get("run", "") for s in load_workflow(CI)["jobs"]["ansible-test"]["steps"]]
+    assert "tools/ansible-test --here sanity units" in commands
 
 
 def test_release_triggers_on_version_tags_only() -> None:
@@ -165,10 +203,21 @@ def release_version_check() -> str:
     return step["run"]
 
 
-def run_version_check(tag: str) -> subprocess.CompletedProcess[str]:
+def release_checkout(tmp_path: Path, released: list[str]) -> Path:
+    """A copy of the files the release check reads, with a changelog that has exactly `released`."""
+    for name in ("galaxy.yml", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    changelog = yaml.safe_load((ROOT / "changelogs" / "changelog.yaml").read_text())
+    changelog["releases"] = {v: {"release_date": "2026-01-01"} for v in released}
+    (tmp_path / "changelogs").mkdir()
+    (tmp_path / "changelogs" / "changelog.yaml").write_text(yaml.safe_dump(changelog))
+    return tmp_path
+
+
+def run_version_check(tag: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", release_version_check()],
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, "TAG": tag},
         capture_output=True,
         text=True,
@@ -176,16 +225,30 @@ def run_version_check(tag: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_release_tag_check_accepts_the_current_version() -> None:
-    version = yaml.safe_load((ROOT / "galaxy.yml").read_text())["version"]
-    assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"] == version, (
-        "galaxy.yml and pyproject.toml versions differ"
-    )
-    proc = run_version_check(f"v{version}")
+VERSION = str(yaml.safe_load((ROOT / "galaxy.yml").read_text())["version"])
+
+
+def test_release_tag_check_accepts_the_current_version_once_released(tmp_path: Path) -> None:
+    proc = run_version_check(f"v{VERSION}", release_checkout(tmp_path, ["0.9.0", VERSION]))
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.mark.parametrize("tag", ["v0.0.0-not-this", "1.0.0", "vx"])
-def test_release_tag_check_refuses_another_version(tag: str) -> None:
-    proc = run_version_check(tag)
+def test_release_tag_check_refuses_a_version_the_changelog_has_not_released(tmp_path: Path) -> None:
+    proc = run_version_check(f"v{VERSION}", release_checkout(tmp_path, ["0.9.0"]))
+    assert proc.returncode != 0
+    assert f"no release {VERSION}: run antsibull-changelog release first" in proc.stderr
+
+
+def test_release_tag_check_refuses_a_pyproject_with_its_own_version(tmp_path: Path) -> None:
+    checkout = release_checkout(tmp_path, [VERSION])
+    text = (checkout / "pyproject.toml").read_text().replace('dynamic = ["version"]', f'version = "{VERSION}"')
+    (checkout / "pyproject.toml").write_text(text)
+    proc = run_version_check(f"v{VERSION}", checkout)
+    assert proc.returncode != 0
+    assert "must take its version from galaxy.yml" in proc.stderr
+
+
+@pytest.mark.parametrize("tag", ["v0.0.0-not-this", VERSION, "vx"])
+def test_release_tag_check_refuses_another_version(tmp_path: Path, tag: str) -> None:
+    proc = run_version_check(tag, release_checkout(tmp_path, [VERSION]))
     assert proc.returncode != 0, f"tag {tag} was accepted:\n{proc.stdout}{proc.stderr}"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import pytest
 from twilight_harness import (
+    ROOTLESS,
     Account,
     assert_check_mode_changes_nothing,
+    docker_command,
     docker_inspect,
     file_state,
     instance_name,
     run_playbook,
     scenario_dir,
+    wait_until,
 )
 
 PROJECT = "/home/twilight/twilight"
@@ -53,17 +56,16 @@ def test_container_is_hardened(container: dict) -> None:
     assert hc["NetworkMode"] not in ("host", "none")
     assert hc["PidMode"] == "" and hc["IpcMode"] in ("private", "") and hc["UTSMode"] == ""
     assert hc["Tmpfs"] == {"/tmp": ""}
-    assert container["Config"]["User"] == "1000:1000"
+    # the deploy account on the host in both modes: its uid:gid, or 0 of the rootless user namespace
+    assert container["Config"]["User"] == ("0:0" if ROOTLESS else "1000:1000")
     assert container["Config"]["Healthcheck"]["Test"][0] == "CMD"
 
 
 def test_container_healthcheck_reports_healthy(host) -> None:
     # the first check runs one interval (30 s) after the start
-    status = host.check_output(
-        'timeout 75 sh -c \'until [ "$(docker inspect -f {{.State.Health.Status}} twilight-backend)" = healthy ];'
-        " do sleep 2; done; docker inspect -f {{.State.Health.Status}} twilight-backend'"
-    )
-    assert status == "healthy"
+    inspect = docker_command("inspect -f {{.State.Health.Status}} twilight-backend")
+    wait_until(host, f'[ "$({inspect})" = healthy ]', 75, interval=2)
+    assert host.check_output(inspect) == "healthy"
 
 
 def test_no_docker_socket_or_sensitive_mount(container: dict) -> None:
@@ -171,7 +173,7 @@ def test_backend_log_is_rotated_past_its_cap(host, account: Account) -> None:
     assert host.run(account.command("systemctl --user is-active twilight-backend-logrotate.timer")).stdout.strip() == (
         "active"
     )
-    for _ in range(3):
+    for _round in range(3):
         host.check_output(account.command(f"head -c 5000 /dev/zero | tr '\\0' x >> {log}"))
         host.check_output(account.command("systemctl --user start twilight-backend-logrotate.service"))
         assert host.file(log).size <= 2048
@@ -186,7 +188,7 @@ def test_backend_log_is_rotated_past_its_cap(host, account: Account) -> None:
 def test_container_with_our_name_started_by_hand_refused(host, account: Account) -> None:
     """Stop our unit, start a look-alike container by hand: the role must not touch it."""
     host.check_output(account.command("systemctl --user stop twilight-backend.service"))
-    host.check_output("docker run -d --name twilight-backend ghcr.io/lacatfly/twilight-drive:0.0.1-standin")
+    host.check_output(docker_command("run -d --name twilight-backend ghcr.io/lacatfly/twilight-drive:0.0.1-standin"))
     try:
         before = file_state(host, *LIVE_FILES)
         run = run_playbook(scenario_dir() / "converge.yml", limit=instance_name(host))
@@ -200,6 +202,6 @@ def test_container_with_our_name_started_by_hand_refused(host, account: Account)
             "org.opencontainers.image.title": "twilight-drive test stand-in"
         }
     finally:
-        host.check_output("docker rm -f twilight-backend")
+        host.check_output(docker_command("rm -f twilight-backend"))
         host.check_output(account.command("systemctl --user start twilight-backend.service"))
         host.check_output("timeout 60 sh -c 'until curl -sf http://127.0.0.1:8081/healthz; do sleep 1; done'")

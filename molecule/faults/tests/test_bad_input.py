@@ -139,7 +139,7 @@ def results(host) -> dict[str, PlaybookRun]:
     lingering = host.check_output("ls -A /var/lib/systemd/linger")
 
     def one(case: tuple[str, dict, tuple[str, ...]]) -> tuple[str, PlaybookRun]:
-        name, extra_vars, _ = case
+        name, extra_vars, _expected = case
         return name, run_playbook(scenario_dir() / "converge.yml", extra_vars=extra_vars, limit=instance_name(host))
 
     with ThreadPoolExecutor(max_workers=4) as pool:

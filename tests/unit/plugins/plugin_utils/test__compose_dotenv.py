@@ -57,7 +57,7 @@ def test_values_compose_reads_back_exactly_are_accepted(value: object) -> None:
     assert problems({"TOKEN": value}) == []
 
 
-@pytest.mark.parametrize(("value", "why"), REFUSED, ids=[repr(v)[:20] for v, _ in REFUSED])
+@pytest.mark.parametrize(("value", "why"), REFUSED, ids=[repr(case[0])[:20] for case in REFUSED])
 def test_values_compose_reads_differently_are_refused_by_key(value: object, why: str) -> None:
     [message] = problems({"TOKEN": value})
     assert message.startswith("the value of TOKEN ")
@@ -83,7 +83,7 @@ def test_the_whole_file_is_capped() -> None:
 
 def test_no_message_holds_a_value() -> None:
     secret = "s3cr3t"
-    env = {f"K{i}": secret + v for i, (v, _) in enumerate(REFUSED) if isinstance(v, str)}
+    env = {f"K{i}": secret + case[0] for i, case in enumerate(REFUSED) if isinstance(case[0], str)}
     env["COMPOSE_FILE"] = secret
     assert problems(env)
     assert not [m for m in problems(env) if secret in m]
