@@ -971,6 +971,7 @@ def main() -> int:
             "quick": args.quick,
             "hosts": sizes,
             "connection": "community.docker.docker (docker exec), pipelining on, default forks",
+            "docker_mode": os.environ.get("TD_DOCKER_MODE") or "rootful",
             "stdout_callback": "ansible.posix.json (task timings), for every run alike",
             "poller_hz": round(1 / POLL_PERIOD),
             "ansible_config": config,
