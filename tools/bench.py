@@ -197,21 +197,21 @@ class Run:
         if not ok:
             raise BenchError(f"{self.label}: {what}\n{self.output[-6000:]}")
 
-    def profile(self) -> dict[str, Any]:
-        """Where the time of this run went: task kinds, outside the tasks, the slowest tasks."""
+    def profile(self, every_task: bool = False) -> dict[str, Any]:
+        """Where the time of this run went: task kinds, outside the tasks, the slowest (or every) task."""
         kinds: dict[str, dict[str, float]] = {}
         for task in self.tasks:
             entry = kinds.setdefault(task.kind, {"tasks": 0, "seconds": 0.0})
             entry["tasks"] += 1
             entry["seconds"] = round(entry["seconds"] + task.seconds, 3)
         in_tasks = sum(t.seconds for t in self.tasks)
-        slowest = sorted(self.tasks, key=lambda t: t.seconds, reverse=True)[:10]
+        slowest = self.tasks if every_task else sorted(self.tasks, key=lambda t: t.seconds, reverse=True)[:10]
         return {
             "wall": round(self.wall, 3),
             "in_tasks": round(in_tasks, 3),
             "outside_tasks (start-up, parsing, end)": round(self.wall - in_tasks, 3),
             "by_kind": kinds,
-            "slowest": [
+            "tasks in order" if every_task else "slowest": [
                 {"task": t.name, "action": t.action, "seconds": round(t.seconds, 3), "status": t.status}
                 for t in slowest
             ],
@@ -596,8 +596,8 @@ def baseline_phase(bench: Bench, host: str, res: Results) -> None:
     res.data["check_1_host"] = spread([r.wall for r in checks])
     res.data["profile"] = {
         "ping": median_run(pings).profile(),
-        "noop": median_run(noops).profile(),
-        "check": median_run(checks).profile(),
+        "noop": median_run(noops).profile(every_task=True),
+        "check": median_run(checks).profile(every_task=True),
     }
     res.data.setdefault("ratios", {})
     res.data["ratios"]["noop_over_ping"] = round(median(noops) / ping, 2)
