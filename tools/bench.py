@@ -602,6 +602,13 @@ def baseline_phase(bench: Bench, host: str, res: Results) -> None:
     res.data.setdefault("ratios", {})
     res.data["ratios"]["noop_over_ping"] = round(median(noops) / ping, 2)
     res.data["ratios"]["check_over_ping"] = round(median(checks) / ping, 2)
+    # the same, run by run (each no-op and check beside the ping of its round): robust to a load that drifts
+    res.data["ratios"]["noop_over_ping_by_round"] = [
+        round(n.wall / p.wall, 2) for n, p in zip(noops, pings, strict=True)
+    ]
+    res.data["ratios"]["check_over_ping_by_round"] = [
+        round(c.wall / p.wall, 2) for c, p in zip(checks, pings, strict=True)
+    ]
     res.row("ping playbook, 1 host (baseline)", [r.wall for r in pings], "1.00x ping", key="ping")
     res.row(
         "no-op site.yml, 1 host",
