@@ -21,6 +21,7 @@ GALAXY_ONLY = {"MANIFEST.json", "FILES.json"}
 WHEEL_ONLY = {"galaxy.yml"}
 STARTER_INVENTORY = {
     "inventories/vultr/hosts.yml",
+    "inventories/vultr/group_vars/twilight/connection.yml",
     "inventories/vultr/group_vars/twilight/vars.yml",
     "inventories/vultr/group_vars/twilight/vault.yml.example",
 }

@@ -13,6 +13,7 @@ against it, read a role's documentation.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import venv
 from dataclasses import dataclass
@@ -76,7 +77,12 @@ def test_starter_inventory_then_site_syntax_check(installed: Installed, operator
     assert proc.returncode == 0, proc.stdout + proc.stderr
     inventory = operator_dir / "inventories" / "prod"
     written = sorted(str(p.relative_to(inventory)) for p in inventory.rglob("*") if p.is_file())
-    assert written == ["group_vars/twilight/vars.yml", "group_vars/twilight/vault.yml.example", "hosts.yml"]
+    assert written == [
+        "group_vars/twilight/connection.yml",
+        "group_vars/twilight/vars.yml",
+        "group_vars/twilight/vault.yml.example",
+        "hosts.yml",
+    ]
     for name in written:
         assert (inventory / name).read_bytes() == (installed.collection / "inventories/vultr" / name).read_bytes()
     assert oct(inventory.stat().st_mode & 0o777) == "0o700"
@@ -91,6 +97,11 @@ def test_starter_inventory_then_site_syntax_check(installed: Installed, operator
     proc = installed(operator_dir, "ansible-inventory", "-i", "inventories/prod", "--graph")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "@twilight:" in proc.stdout and "twilight-vultr-1" in proc.stdout
+
+    # the collection's one connection requirement travels with the inventory (no ansible.cfg here)
+    proc = installed(operator_dir, "ansible-inventory", "-i", "inventories/prod", "--host", "twilight-vultr-1")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert json.loads(proc.stdout)["ansible_pipelining"] is True
 
 
 def test_starter_inventory_never_overwrites(installed: Installed, operator_dir: Path) -> None:
