@@ -12,7 +12,7 @@ build_info{goversion="go1.22.5",revision="2024-08-07T10:00:00Z",type="",version=
 # HELP cloudflared_tunnel_ha_connections Number of active ha connections
 # TYPE cloudflared_tunnel_ha_connections gauge
 cloudflared_tunnel_ha_connections 4
-# HELP cloudflared_tunnel_server_locations Where each tunnel is connected to. 1 means current location, 0 means previous locations.
+# HELP cloudflared_tunnel_server_locations Where each tunnel is connected to.
 # TYPE cloudflared_tunnel_server_locations gauge
 cloudflared_tunnel_server_locations{connection_id="0",edge_location="fra08"} 1
 cloudflared_tunnel_server_locations{connection_id="1",edge_location="ams01"} 1

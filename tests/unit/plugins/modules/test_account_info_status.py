@@ -84,7 +84,10 @@ def test_image_details_and_the_containers_version_label(tmp_path, monkeypatch, c
 
     monkeypatch.setattr(account_info, "run", fake_run)
     result = run_module(
-        {"image_details": ["twilight:1", "missing:1"], "containers": ["twilight-backend"]}, tmp_path, monkeypatch, capsys
+        {"image_details": ["twilight:1", "missing:1"], "containers": ["twilight-backend"]},
+        tmp_path,
+        monkeypatch,
+        capsys,
     )
     assert result["image_details"]["twilight:1"] == {
         "id": image["id"],
