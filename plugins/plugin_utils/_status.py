@@ -148,7 +148,8 @@ def backend_report(backend: Mapping[str, Any]) -> dict[str, Any]:
         )
         if container.get("status") != "running":
             problems.append(f"the container is {container.get('status')}")
-        elif container.get("health") not in (None, "healthy"):
+        elif container.get("health") not in (None, "healthy", "starting"):
+            # starting: its first healthcheck is still to come (start_period); the health URL below decides
             problems.append(f"the container is {container.get('health')}")
         version = running_version(container, image)
         digest = repo_digest(container.get("image", ""), image)

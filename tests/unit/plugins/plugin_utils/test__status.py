@@ -154,8 +154,13 @@ def test_each_backend_problem_is_named(updates: dict, problem: str) -> None:
     assert report["healthy"] is False
 
 
-def test_a_container_without_healthcheck_is_healthy_while_it_runs() -> None:
+def test_a_container_without_healthcheck_or_before_its_first_is_healthy_while_it_runs_and_answers() -> None:
     assert host_report("vps1", changed(BACKEND, container__health=None), TUNNEL)["healthy"] is True
+    starting = host_report("vps1", changed(BACKEND, container__health="starting"), TUNNEL)
+    assert starting["healthy"] is True
+    assert "  container  twilight-backend running, starting, started 2026-11-28T05:09:44Z" in starting["lines"]
+    silent = changed(BACKEND, container__health="starting", health__status=None, health__error="refused")
+    assert host_report("vps1", silent, TUNNEL)["problems"] == ["http://127.0.0.1:8081/healthz did not answer (refused)"]
 
 
 @pytest.mark.parametrize(
