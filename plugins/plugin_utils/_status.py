@@ -206,8 +206,14 @@ def repo_digest(ref: str, image: Mapping[str, Any]) -> str:
 
 
 def running_version(container: Mapping[str, Any], image: Mapping[str, Any]) -> str:
-    """The version of what runs: the image's org.opencontainers.image.version label, else the tag."""
-    return str(container.get("version") or image.get("version") or tag_of(container.get("image", "")) or "")
+    """The version of what runs: the image's org.opencontainers.image.version label, else the tag of its reference,
+    else (a reference by digest) a tag the engine has for the image in the same repository."""
+    ref = container.get("image", "")
+    if container.get("version") or image.get("version") or tag_of(ref):
+        return str(container.get("version") or image.get("version") or tag_of(ref))
+    repo = repo_of(ref)
+    tags = [tag_of(t) for t in image.get("repo_tags") or [] if repo_of(t) == repo and tag_of(t)]
+    return tags[0] if tags else ""
 
 
 def disk_words(sizes: Mapping[str, Any], project: str, copies: int | None = None) -> str:

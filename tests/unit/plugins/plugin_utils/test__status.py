@@ -329,3 +329,17 @@ def test_the_fleet_summary_counts_and_names_every_host() -> None:
         "  c  healthy    drift: compose.yml",
         "  d  NOT READ",
     ]
+
+
+def test_the_version_of_a_container_run_by_digest_is_a_tag_of_its_image() -> None:
+    by_digest = changed(
+        BACKEND,
+        container__image=f"127.0.0.1:5000/lacatfly/twilight-drive@{DIGEST_A}",
+        image__repo_tags=["ghcr.io/other:9", "127.0.0.1:5000/lacatfly/twilight-drive:0.0.1-standin"],
+        wanted__id=IMAGE_ID_B,
+    )
+    assert host_report("vps1", by_digest, TUNNEL)["drift"] == ["image (0.0.1-standin -> 0.0.1-standin)"]
+    untagged = changed(by_digest, image__repo_tags=[])
+    assert host_report("vps1", untagged, TUNNEL)["drift"] == [
+        f"image (127.0.0.1:5000/lacatfly/twilight-drive@{DIGEST_A} -> 0.0.1-standin)"
+    ]
