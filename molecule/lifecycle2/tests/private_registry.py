@@ -19,12 +19,17 @@ OTHER_READER = ("reader2", "lc2-read-secret-2b6f")
 WRONG_PASSWORD = "lc2-wrong-secret-5d18"
 PASSWORDS = (PUSHER[1], READER[1], OTHER_READER[1], WRONG_PASSWORD)
 
-CONFIG = f"""version: 0.1
+# An address of the instance that is not loopback, the way ghcr.io is not: the deploy account's own engine (rootless
+# mode) reaches it through slirp4netns, which refuses the host's loopback (Debian 12's dockerd-rootless.sh always
+# passes --disable-host-loopback).
+REMOTE_ADDRESS = "10.99.0.1"
+REMOTE = f"{REMOTE_ADDRESS}:5000"
+CONFIG = """version: 0.1
 storage:
   filesystem:
     rootdirectory: /var/lib/docker-registry
 http:
-  addr: {REGISTRY}
+  addr: {listen}
 auth:
   htpasswd:
     realm: lifecycle2-test-registry
@@ -41,15 +46,22 @@ def credentials(account: tuple[str, str] = READER, password: str | None = None) 
     }
 
 
-def start(host) -> None:
+def start(host, remote: bool = False) -> None:
     """The registry with authentication, holding VERSION_A and VERSION_B; the first time, none of its tags is left in
-    the engine after the push (so a deploy has to pull). Idempotent."""
+    the engine after the push (so a deploy has to pull). With ``remote`` it also answers on REMOTE (an address of the
+    instance's loopback interface that is not 127.0.0.1; the instance has no other network). Idempotent."""
+    listen = REGISTRY
+    if remote:
+        host.run(f"ip address add {REMOTE_ADDRESS}/32 dev lo")  # fails harmlessly when it is there
+        listen = ":5000"  # every address of the instance: its loopback interface only (network_mode none)
     users = " && ".join(
         f"htpasswd -Bb{'c' if i == 0 else ''} /etc/docker/registry/htpasswd {shlex.quote(u)} {shlex.quote(p)}"
         for i, (u, p) in enumerate((PUSHER, READER, OTHER_READER))
     )
     host.check_output(f"{users} 2>/dev/null")
-    host.check_output(f"printf '%s' {shlex.quote(CONFIG)} >/etc/docker/registry/config.yml")
+    config = CONFIG.format(listen=listen)
+    if host.file("/etc/docker/registry/config.yml").content_string != config:
+        host.check_output(f"printf '%s' {shlex.quote(config)} >/etc/docker/registry/config.yml")
     host.check_output("systemctl restart docker-registry.service")
     host.check_output(f"timeout 30 sh -c 'until curl -s -o /dev/null http://{REGISTRY}/v2/; do sleep 0.2; done'")
     assert host.check_output(f"curl -s -o /dev/null -w '%{{http_code}}' http://{REGISTRY}/v2/") == "401"
