@@ -94,3 +94,26 @@ def test_a_version_change_in_rootless_mode_copies_data_as_the_account(host, acco
     copy = host.file(f"{HOME}/twilight/backups/{new}/data/rootless-marker")
     assert (copy.content_string, copy.user) == ("rootless-A\n", "twilight")
     assert host.check_output("curl -sf http://127.0.0.1:8081/version") == registry.VERSION_B
+
+
+def test_uninstall_keeps_the_copies_and_removes_the_registry_login_only_when_asked(host, account: Account) -> None:
+    def uninstall(*args: str, **more) -> PlaybookRun:
+        run = run_playbook(
+            scenario_dir().parent.parent / "playbooks" / "uninstall.yml",
+            *args,
+            extra_vars={**registry.credentials(), **ROOTLESS, **more},
+            limit=instance_name(host),
+        )
+        assert run.rc == 0, run.output[-4000:]
+        return run
+
+    kept = copies(host)
+    first = uninstall()
+    assert "~/twilight/backups" in " ".join(first.output.split()).split("Kept:", 1)[1]
+    assert host.file(f"{HOME}/twilight/.registry-login").exists
+    assert SEEN_AS in host.file(f"{HOME}/.docker/config.json").content_string
+    second = uninstall("-vvv", twilight_uninstall_remove_secrets=True)
+    assert copies(host) == kept  # every copy is still there
+    assert not host.file(f"{HOME}/twilight/.registry-login").exists
+    assert SEEN_AS not in host.file(f"{HOME}/.docker/config.json").content_string  # only that login went
+    assert [p for p in registry.PASSWORDS if p in second.output] == []
