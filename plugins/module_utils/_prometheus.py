@@ -37,7 +37,7 @@ def _split_sample(line):
             return None
         rest = line[i + 1 :].split()
     else:
-        name, _, tail = line.partition(" ")
+        name, _sep, tail = line.partition(" ")
         rest = tail.split()
     if not name or not rest:
         return None

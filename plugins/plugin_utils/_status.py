@@ -39,7 +39,7 @@ def short_id(digest: str | None) -> str:
     """'sha256:0123456789abcdef...' -> 'sha256:0123456789ab'; '' or None -> '-'."""
     if not digest:
         return "-"
-    algorithm, _, value = str(digest).partition(":")
+    algorithm, _sep, value = str(digest).partition(":")
     return f"{algorithm}:{value[:12]}" if value else str(digest)[:19]
 
 
@@ -53,7 +53,7 @@ def tag_of(ref: str) -> str:
 def repo_of(ref: str) -> str:
     """The repository of an image reference (without tag and digest)."""
     name = str(ref).split("@", 1)[0]
-    head, _, last = name.rpartition("/")
+    head, _sep, last = name.rpartition("/")
     last = last.split(":", 1)[0]
     return f"{head}/{last}" if head else last
 
@@ -199,7 +199,7 @@ def repo_digest(ref: str, image: Mapping[str, Any]) -> str:
     if "@" in str(ref):
         return str(ref).split("@", 1)[1]
     for entry in image.get("repo_digests") or []:
-        name, _, digest = str(entry).partition("@")
+        name, _sep, digest = str(entry).partition("@")
         if name == repo:
             return digest
     return ""

@@ -182,7 +182,7 @@ def test_the_newest_copies_are_kept(host) -> None:
     before = copies(host)
     running = A
     outputs = []
-    for _ in range(keep + 1):
+    for _change in range(keep + 1):
         running = B if running == A else A
         outputs.append(deploy(host, running, twilight_backend_backup_keep=keep).output)
     left = copies(host)
