@@ -350,9 +350,11 @@ def container_info(name):
     }
 
 
-def image_details(ref):
-    """An image's ID, registry digests, tags, creation time and version label, or None when the engine lacks it."""
-    rc, out, _err = run(["docker", "image", "inspect", "--format", IMAGE_FORMAT, "--", ref])
+def image_details(runner, ref):
+    """An image's ID, registry digests, tags, creation time and version label, or None when the engine lacks it.
+
+    ``runner(argv)`` runs a command and returns ``(rc, stdout, stderr)``."""
+    rc, out, _err = runner(["docker", "image", "inspect", "--format", IMAGE_FORMAT, "--", ref])
     if rc != 0:
         return None
     raw = json.loads(out)
@@ -377,13 +379,13 @@ def metrics(url, names):
         return {"status": None, "error": str(getattr(err, "reason", err)), "values": dict.fromkeys(names)}
 
 
-def program_version(path):
-    """The first line ``path --version`` prints, run as this account."""
+def program_version(runner, path):
+    """The first line ``path --version`` prints, run as this account (``runner`` as for image_details)."""
     if not os.path.isabs(path):
         raise ValueError(f"{path} is not an absolute path")
     if not os.access(path, os.X_OK):
         return {"error": f"{path} is missing or not executable by this account"}
-    rc, out, err = run([path, "--version"], timeout=10)
+    rc, out, err = runner([path, "--version"])
     lines = [line.strip() for line in (out or err).splitlines() if line.strip()]
     if rc != 0 or not lines:
         return {"error": f"{path} --version exited {rc}: {(err or out).strip()[:200]}"}
@@ -501,9 +503,13 @@ def main():
         containers = {name: pool.submit(container_info, name) for name in params["containers"]}
         probes = pool.submit(probe, params["probes"], params["probe_wait"], params["probe_status"])
         docker = pool.submit(docker_versions) if params["docker"] else None
-        details = {ref: pool.submit(image_details, ref) for ref in params["image_details"]}
+        details = {ref: pool.submit(image_details, run, ref) for ref in params["image_details"]}
         scraped = {url: pool.submit(metrics, url, params["metric_names"]) for url in params["metrics"]}
-        versions = {path: pool.submit(guarded, lambda path=path: program_version(path)) for path in params["versions"]}
+        # a program that only prints its version has 10 s
+        versions = {
+            path: pool.submit(guarded, lambda path=path: program_version(lambda argv: run(argv, timeout=10), path))
+            for path in params["versions"]
+        }
         try:
             result["manager"] = manager.result()
             result["units"] = units.result() if units else {}
