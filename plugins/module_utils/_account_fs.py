@@ -191,6 +191,77 @@ class Home:
             os.close(fd)
         return data.decode("utf-8", "replace").splitlines()[-lines:]
 
+    def usage(self, rel):
+        """Disk use of ``rel`` and everything below it, walked without following a link.
+
+        ``bytes`` sums the apparent sizes, ``disk_bytes`` the allocated blocks
+        (what ``du`` reports; a file with several links counts once);
+        ``unreadable`` counts directories this account may not list. A link
+        counts as itself, never what it points to.
+        """
+        st = self.lstat(rel)
+        if st is None:
+            return {"exists": False}
+        if stat.S_ISLNK(st.st_mode):
+            raise UnsafePath(f"{self.path}/{rel} is a symbolic link")
+        totals = {"exists": True, "bytes": 0, "disk_bytes": 0, "files": 0, "directories": 0, "unreadable": 0}
+        seen = set()
+
+        def count(entry_st):
+            if entry_st.st_nlink > 1 and not stat.S_ISDIR(entry_st.st_mode):
+                if (entry_st.st_dev, entry_st.st_ino) in seen:
+                    return
+                seen.add((entry_st.st_dev, entry_st.st_ino))
+            totals["bytes"] += entry_st.st_size
+            totals["disk_bytes"] += getattr(entry_st, "st_blocks", 0) * 512
+            totals["directories" if stat.S_ISDIR(entry_st.st_mode) else "files"] += 1
+
+        count(st)
+        if not stat.S_ISDIR(st.st_mode):
+            return totals
+        pending = [self.open_dir(parts_of(rel))]
+        while pending:
+            fd = pending.pop()
+            try:
+                try:
+                    names = os.listdir(fd)
+                except PermissionError:
+                    totals["unreadable"] += 1
+                    continue
+                for name in names:
+                    try:
+                        entry_st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                    except FileNotFoundError:  # gone since the listing
+                        continue
+                    count(entry_st)
+                    if stat.S_ISDIR(entry_st.st_mode):
+                        try:
+                            pending.append(os.open(name, _DIR_FLAGS, dir_fd=fd))
+                        except PermissionError:
+                            totals["unreadable"] += 1
+                        except OSError as err:  # replaced by a link since the stat: not followed
+                            if err.errno not in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT):
+                                raise
+            finally:
+                os.close(fd)
+        return totals
+
+    def listing(self, rel):
+        """The entries of the directory ``rel`` (name and type, links as links), sorted by name."""
+        fd = self.open_dir(parts_of(rel))
+        try:
+            names = sorted(os.listdir(fd))
+            entries = []
+            for name in names:
+                try:
+                    entry_st = os.stat(name, dir_fd=fd, follow_symlinks=False)
+                except FileNotFoundError:
+                    continue
+                entries.append({"name": name, "type": _kind(entry_st.st_mode)})
+            return entries
+        finally:
+            os.close(fd)
+
     # --- writing -----------------------------------------------------------------
     def ensure_dir(self, rel, mode, keep_existing=False, check_mode=False):
         """Make ``rel`` a directory of ``mode``; return True when something changed.

@@ -99,6 +99,41 @@ options:
     description: C(DOCKER_HOST) for the Docker calls (the account's own engine in rootless mode); empty for the default.
     type: str
     default: ""
+  sizes:
+    description:
+      - Paths relative to the home directory whose disk use to return, everything below a directory included,
+        walked without following a link (a link counts as itself).
+    type: list
+    elements: str
+    default: []
+  listings:
+    description: Directories (relative paths) whose entries (name and type, not following links) to return.
+    type: list
+    elements: str
+    default: []
+  image_details:
+    description:
+      - Image references or IDs to describe beyond their ID, in the engine this account reaches (I(docker_host)).
+    type: list
+    elements: str
+    default: []
+  metrics:
+    description: Local URLs of Prometheus text expositions (2 s timeout each) to read I(metric_names) from.
+    type: list
+    elements: str
+    default: []
+  metric_names:
+    description: Metric names whose samples to sum in each of I(metrics).
+    type: list
+    elements: str
+    default: []
+  versions:
+    description:
+      - Absolute paths of programs to run once with C(--version), as this account (10 s timeout each); their first
+        line of output is returned. Only for programs that print their version and exit.
+    type: list
+    elements: str
+    default: []
 notes:
   - Needs pipelining when it runs as an unprivileged account, like every module run with C(become_user).
 extends_documentation_fragment:
@@ -177,7 +212,7 @@ images:
   type: dict
 containers:
   description: Per name, null or C(id), C(image) (as configured), C(image_id), C(status), C(health), C(started_at),
-    C(working_dir) (compose label).
+    C(working_dir) (compose label), C(version) (the C(org.opencontainers.image.version) label, null without one).
   returned: always
   type: dict
 probes:
@@ -187,6 +222,30 @@ probes:
   type: dict
 docker:
   description: C(server) and C(compose) versions, or C(error), when I(docker) is true.
+  returned: always
+  type: dict
+sizes:
+  description: Per path, C(exists) and, when it does, C(bytes) (apparent sizes), C(disk_bytes) (allocated, as C(du)
+    counts), C(files), C(directories), C(unreadable) (directories this account may not list), or C(error).
+  returned: always
+  type: dict
+listings:
+  description: Per directory, C(entries) (each C(name) and C(type), sorted by name) or C(error) (C(missing) when it
+    does not exist).
+  returned: always
+  type: dict
+image_details:
+  description: Per reference, null when the engine does not have it, else C(id), C(repo_digests), C(repo_tags),
+    C(created) and C(version) (the C(org.opencontainers.image.version) label, null without one).
+  returned: always
+  type: dict
+metrics:
+  description: Per URL, the HTTP C(status) or null, C(error) when there was no answer, and C(values), the sum of each
+    of I(metric_names) (null for a metric the exposition does not have).
+  returned: always
+  type: dict
+versions:
+  description: Per path, C(output) (the first line the program printed) or C(error).
   returned: always
   type: dict
 """
@@ -206,6 +265,7 @@ from ansible.module_utils.urls import open_url
 
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import Commands
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._prometheus import sample_sums
 
 UNIT_PROPERTIES = (
     "LoadState",
@@ -217,6 +277,13 @@ UNIT_PROPERTIES = (
     "NRestarts",
     "ActiveEnterTimestamp",
 )
+VERSION_LABEL = "org.opencontainers.image.version"
+# Only these fields of `docker image inspect` (its Config.Env is the image's, not the deployment's, but not needed).
+IMAGE_FORMAT = (
+    '{"id": {{json .Id}}, "repo_digests": {{json .RepoDigests}}, "repo_tags": {{json .RepoTags}}, '
+    '"created": {{json .Created}}, "labels": {{json .Config.Labels}}}'
+)
+METRICS_LIMIT = 1 << 20
 # Only these fields of `docker container inspect` (never .Config.Env, which holds the secrets).
 CONTAINER_FORMAT = (
     '{"id": {{json .Id}}, "image": {{json .Config.Image}}, "image_id": {{json .Image}}, '
@@ -274,7 +341,50 @@ def container_info(cmds, name):
         "health": (state.get("Health") or {}).get("Status"),
         "started_at": state.get("StartedAt"),
         "working_dir": labels.get("com.docker.compose.project.working_dir"),
+        "version": labels.get(VERSION_LABEL),
     }
+
+
+def image_details(runner, ref):
+    """An image's ID, registry digests, tags, creation time and version label, or None when the engine lacks it.
+
+    ``runner(argv)`` runs a command and returns ``(rc, stdout, stderr)``."""
+    rc, out, _err = runner(["docker", "image", "inspect", "--format", IMAGE_FORMAT, "--", ref])
+    if rc != 0:
+        return None
+    raw = json.loads(out)
+    return {
+        "id": raw["id"],
+        "repo_digests": raw["repo_digests"] or [],
+        "repo_tags": raw["repo_tags"] or [],
+        "created": raw["created"],
+        "version": (raw["labels"] or {}).get(VERSION_LABEL),
+    }
+
+
+def metrics(url, names):
+    """The sums of ``names`` in the Prometheus exposition at ``url``, with the HTTP status."""
+    try:
+        with open_url(url, timeout=2, follow_redirects="none") as response:
+            text = response.read(METRICS_LIMIT).decode("utf-8", "replace")
+            return {"status": response.status, "values": sample_sums(text, names)}
+    except urllib.error.HTTPError as err:
+        return {"status": err.code, "values": dict.fromkeys(names)}
+    except (urllib.error.URLError, OSError, ValueError) as err:
+        return {"status": None, "error": str(getattr(err, "reason", err)), "values": dict.fromkeys(names)}
+
+
+def program_version(runner, path):
+    """The first line ``path --version`` prints, run as this account (``runner`` as for image_details)."""
+    if not os.path.isabs(path):
+        raise ValueError(f"{path} is not an absolute path")
+    if not os.access(path, os.X_OK):
+        return {"error": f"{path} is missing or not executable by this account"}
+    rc, out, err = runner([path, "--version"])
+    lines = [line.strip() for line in (out or err).splitlines() if line.strip()]
+    if rc != 0 or not lines:
+        return {"error": f"{path} --version exited {rc}: {(err or out).strip()[:200]}"}
+    return {"output": lines[0][:200]}
 
 
 def probe_once(url):
@@ -340,6 +450,12 @@ def main():
             "probe_status": {"type": "int", "default": 200},
             "docker": {"type": "bool", "default": False},
             "docker_host": {"type": "str", "default": ""},
+            "sizes": {"type": "list", "elements": "str", "default": []},
+            "listings": {"type": "list", "elements": "str", "default": []},
+            "image_details": {"type": "list", "elements": "str", "default": []},
+            "metrics": {"type": "list", "elements": "str", "default": []},
+            "metric_names": {"type": "list", "elements": "str", "default": []},
+            "versions": {"type": "list", "elements": "str", "default": []},
         },
         supports_check_mode=True,
     )
@@ -369,6 +485,10 @@ def main():
         result["tails"] = {
             rel: guarded(lambda rel=rel: {"lines": home.tail(rel, params["tail_lines"])}) for rel in params["tails"]
         }
+        result["sizes"] = {rel: guarded(lambda rel=rel: home.usage(rel)) for rel in params["sizes"]}
+        result["listings"] = {
+            rel: guarded(lambda rel=rel: {"entries": home.listing(rel)}) for rel in params["listings"]
+        }
     result["executables"] = {path: guarded(lambda path=path: executable(path)) for path in params["executables"]}
     # The questions to systemd, Docker and the URLs are independent: ask them at once.
     cmds = Commands(module)
@@ -379,6 +499,14 @@ def main():
         containers = {name: pool.submit(container_info, cmds, name) for name in params["containers"]}
         probes = pool.submit(probe, params["probes"], params["probe_wait"], params["probe_status"])
         docker = pool.submit(cmds.docker_versions) if params["docker"] else None
+        details = {ref: pool.submit(image_details, cmds.run, ref) for ref in params["image_details"]}
+        scraped = {url: pool.submit(metrics, url, params["metric_names"]) for url in params["metrics"]}
+        # a program that only prints its version has 10 s
+        quick = Commands(module, timeout=10)
+        versions = {
+            path: pool.submit(guarded, lambda path=path: program_version(quick.run, path))
+            for path in params["versions"]
+        }
         try:
             result["manager"] = manager.result()
             result["units"] = units.result() if units else {}
@@ -388,6 +516,9 @@ def main():
         result["containers"] = {name: future.result() for name, future in containers.items()}
         result["probes"] = probes.result()
         result["docker"] = docker.result() if docker else {}
+        result["image_details"] = {ref: future.result() for ref, future in details.items()}
+        result["metrics"] = {url: future.result() for url, future in scraped.items()}
+        result["versions"] = {path: future.result() for path, future in versions.items()}
     module.exit_json(**result)
 
 
