@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+import shlex
 from dataclasses import dataclass, field
 
 import pytest
@@ -34,7 +35,6 @@ from twilight_harness import (
     path_state,
     run_playbook,
     scenario_dir,
-    shell_quote,
 )
 
 testinfra_hosts = first_instance()
@@ -240,11 +240,11 @@ class Attack:
         saved = f"{target}.td-saved"
         parent = target.rsplit("/", 1)[0]
         self.host.check_output("rm -rf -- %s", saved)
-        self.as_account(account, f"mkdir -p {shell_quote(parent)}")
+        self.as_account(account, f"mkdir -p {shlex.quote(parent)}")
         self.as_account(account, f"if [ -e {target} ] || [ -L {target} ]; then mv {target} {saved}; fi")
         if plant.victim == "binary":
             script = PLANTED.format(markers=MARKERS, standin=STANDIN, fail_run=FAIL_RUN if plant.fail_run else "")
-            self.as_account(account, f"printf %s {shell_quote(script)} > {target} && chmod 0755 {target}")
+            self.as_account(account, f"printf %s {shlex.quote(script)} > {target} && chmod 0755 {target}")
         else:
             self.as_account(account, f"ln -s {self.victims[plant]} {target}")
 
