@@ -301,7 +301,7 @@ class Poller:
     def wait_for(self, body: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if any(status == 200 and answer == body for _, status, answer in self.samples()):
+            if any(status == 200 and answer == body for _at, status, answer in self.samples()):
                 return
             time.sleep(0.1)
         raise BenchError(f"{self.host}: the poller saw no 200 {body!r} within {timeout} s: {self.lines[-5:]}")
@@ -323,7 +323,7 @@ class Poller:
 
 def longest_gap(samples: list[tuple[float, int, str]], since: float) -> dict[str, Any]:
     """The longest time between two consecutive 200 answers (request start to request start) from `since` on."""
-    ok = [t for t, status, _ in samples if status == 200 and t >= since]
+    ok = [t for t, status, _body in samples if status == 200 and t >= since]
     pairs = list(itertools.pairwise(ok))
     if not pairs:
         raise BenchError("the poller has fewer than two 200 answers")
@@ -332,7 +332,7 @@ def longest_gap(samples: list[tuple[float, int, str]], since: float) -> dict[str
     return {
         "gap": end - start,
         "gap_starts_after_playbook_start": start - since,
-        "unanswered_polls": sum(1 for t, status, _ in samples if status != 200 and start < t < end),
+        "unanswered_polls": sum(1 for t, status, _body in samples if status != 200 and start < t < end),
         "polls": len(samples),
         "longest_poll_step": max(steps) if steps else 0.0,
     }
@@ -420,7 +420,7 @@ class Bench:
         ]
         try:
             for host, proc in zip(hosts, procs, strict=True):
-                out, _ = proc.communicate()
+                out = proc.communicate()[0]
                 if proc.returncode:
                     raise BenchError(f"creating {host} failed:\n{out}")
         finally:
@@ -586,7 +586,7 @@ def baseline_phase(bench: Bench, host: str, res: Results) -> None:
     bench.ping([host])  # warm-up: page cache, __pycache__
     bench.noop([host])
     pings, noops, checks = [], [], []
-    for _ in range(bench.runs):
+    for _run in range(bench.runs):
         pings.append(bench.ping([host]))
         noops.append(bench.noop([host]))
         checks.append(bench.check([host]))
@@ -648,9 +648,9 @@ def version_phase(bench: Bench, host: str, res: Results) -> None:
     """The version change and back, images present, with the 10 Hz poller; the image's own cold start."""
     old = yaml.safe_load(STANDINS.read_text())["twilight_backend_version"]
     cold_start(bench, host, NEW_VERSION)  # warm-up
-    colds = [cold_start(bench, host, v) for _ in range(bench.runs) for v in (NEW_VERSION, old)]
+    colds = [cold_start(bench, host, v) for _run in range(bench.runs) for v in (NEW_VERSION, old)]
     changes, gaps = [], []
-    for _ in range(bench.runs):
+    for _run in range(bench.runs):
         for version in (NEW_VERSION, old):
             poller = Poller(host, "http://127.0.0.1:8081/version")
             bench.pollers.append(poller)
@@ -695,7 +695,7 @@ def scaling_phase(bench: Bench, hosts: list[str], res: Results, forks_variant: b
     """The no-op (and ping) time for 1, 2, 4 hosts in one inventory, default forks, interleaved."""
     noop: dict[int, list[Run]] = {n: [] for n in bench.sizes}
     ping: dict[int, list[Run]] = {n: [] for n in bench.sizes}
-    for _ in range(bench.runs):
+    for _run in range(bench.runs):
         for n in bench.sizes:
             ping[n].append(bench.ping(hosts[:n]))
             noop[n].append(bench.noop(hosts[:n]))
@@ -714,7 +714,7 @@ def scaling_phase(bench: Bench, hosts: list[str], res: Results, forks_variant: b
         )
     if forks_variant:
         biggest = bench.sizes[-1]
-        serial = [bench.noop(hosts[:biggest], env={"ANSIBLE_FORKS": "1"}) for _ in range(bench.runs)]
+        serial = [bench.noop(hosts[:biggest], env={"ANSIBLE_FORKS": "1"}) for _run in range(bench.runs)]
         res.data["scaling"]["noop_forks_1"] = {str(biggest): spread([r.wall for r in serial])}
         res.row(
             f"no-op site.yml, {biggest} hosts, forks=1",
@@ -754,7 +754,7 @@ def connection_phase(bench: Bench, host: str, res: Results) -> None:
     data: dict[str, Any] = {}
     explicit = bench.inventory([host], {"ansible_python_interpreter": "/usr/bin/python3"}, tag="python")
     plain, fixed = [], []
-    for _ in range(bench.runs):
+    for _run in range(bench.runs):
         plain.append(bench.noop([host]))
         fixed.append(bench.noop([host], inventory=explicit))
     data["docker: interpreter discovery (auto_silent)"] = spread([r.wall for r in plain])
@@ -791,7 +791,7 @@ def connection_phase(bench: Bench, host: str, res: Results) -> None:
     measured: dict[str, dict[str, list[float]]] = {v: {"ping": [], "noop": []} for v in variants}
     # one unmeasured run opens the master of the first variant and checks the connection
     bench.noop([host], inventory=inventory, env={"ANSIBLE_SSH_ARGS": default_args})
-    for _ in range(bench.runs):
+    for _run in range(bench.runs):
         for name, env in variants.items():
             for what in ("ping", "noop"):
                 if env is None:
@@ -832,7 +832,7 @@ def mitogen_phase(bench: Bench, host: str, res: Results) -> None:
         res.row(f"Mitogen {version} (mitogen_linear)", None, "failed: see mitogen.error in the JSON")
         return
     runs: dict[str, list[float]] = {"ping": [], "noop": [], "check": [], "ping (plain)": [], "noop (plain)": []}
-    for _ in range(bench.runs):
+    for _run in range(bench.runs):
         runs["ping (plain)"].append(bench.ping([host], inventory=inventory).wall)
         runs["noop (plain)"].append(bench.noop([host], inventory=inventory).wall)
         runs["ping"].append(bench.ping([host], inventory=inventory, env=env).wall)
