@@ -347,7 +347,7 @@ def test_the_template_lookup_writes_what_the_template_task_writes(host, rendered
     env = rendered["batch"]  # every accepted case at once
     batch = {k: v for c in rendered if c != "batch" for k, v in CASES[c]["env"].items()}
     extra = tmp_path / "vars.yml"
-    extra.write_text(_unsafe_yaml({"__twilight_backend_dotenv": batch}))
+    extra.write_text(_unsafe_yaml({"__dotenv": batch}))
     dest = f"{IN_INSTANCE}-fidelity.env"
     proc = subprocess.run(
         [

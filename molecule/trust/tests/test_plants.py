@@ -40,6 +40,8 @@ from twilight_harness import (
 testinfra_hosts = first_instance()
 
 DEPLOY, TUNNEL = "twilight", "tunnel"
+# install: none needs the operator's binary named; here the planted one, in the tunnel account's home
+OPERATOR_BINARY = {"cloudflared_tunnel_install": "none", "cloudflared_tunnel_binary": f"/home/{TUNNEL}/.local/bin/cloudflared"}
 MARKERS = "/var/tmp/td-markers"
 STANDIN = "/usr/local/bin/td-cloudflared-standin"  # root-owned copy of the stand-in (prepare.yml)
 
@@ -166,7 +168,7 @@ CASES = [
         "tunnel-binary-install-none",
         "tunnel",
         (Plant(TUNNEL, ".local/bin/cloudflared", "binary"),),
-        {"cloudflared_tunnel_install": "none"},
+        OPERATOR_BINARY,
         remove=(".cloudflared/twilight-config.yml",),
     ),
     Case(
@@ -185,7 +187,7 @@ CASES = [
             Plant(TUNNEL, ".local/bin/cloudflared", "binary", fail_run=True),
             Plant(TUNNEL, "twilight/logs/cloudflared.log", "secret"),
         ),
-        {"cloudflared_tunnel_install": "none", "cloudflared_tunnel_ready_timeout": 6},
+        {**OPERATOR_BINARY, "cloudflared_tunnel_ready_timeout": 6},
         end="/ready",
     ),
 ]
