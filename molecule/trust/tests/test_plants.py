@@ -41,7 +41,10 @@ testinfra_hosts = first_instance()
 
 DEPLOY, TUNNEL = "twilight", "tunnel"
 # install: none needs the operator's binary named; here the planted one, in the tunnel account's home
-OPERATOR_BINARY = {"cloudflared_tunnel_install": "none", "cloudflared_tunnel_binary": f"/home/{TUNNEL}/.local/bin/cloudflared"}
+OPERATOR_BINARY = {
+    "cloudflared_tunnel_install": "none",
+    "cloudflared_tunnel_binary": f"/home/{TUNNEL}/.local/bin/cloudflared",
+}
 MARKERS = "/var/tmp/td-markers"
 STANDIN = "/usr/local/bin/td-cloudflared-standin"  # root-owned copy of the stand-in (prepare.yml)
 
