@@ -46,7 +46,16 @@ ensure_engine() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
   fi
   log "starting dockerd (log: /var/log/harness-dockerd.log)"
-  nohup dockerd >/var/log/harness-dockerd.log 2>&1 &
+  # dockerd outlives this script: it must not inherit a descriptor of its
+  # caller (tools/ansible-test holds its lock on fd 9; a dockerd holding it
+  # would block every later run for good)
+  (
+    for fd in /proc/self/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+    done
+    exec nohup dockerd >/var/log/harness-dockerd.log 2>&1 </dev/null
+  ) &
   for _ in $(seq 60); do docker info >/dev/null 2>&1 && return; sleep 1; done
   tail -n 20 /var/log/harness-dockerd.log >&2
   log "dockerd did not answer within 60 s"; exit 1
