@@ -253,8 +253,10 @@ class Attack:
         else:
             self.as_account(account, f"ln -s {self.victims[plant]} {target}")
 
-    def unplant(self, plant: Plant) -> None:
-        """Put the account's own file back (root does this cleanup; the link itself is removed, not followed)."""
+    def unplant(self, plant: Plant, benign: bool = False) -> None:
+        """Put the account's own file back (root does this cleanup; the link itself is removed, not followed). A
+        planted binary the account had no file for becomes, with `benign`, a plain copy of the stand-in (as the
+        account): with `install: none` the next run needs the operator's binary there to reach the other plants."""
         target = f"{self.home(plant)}/{plant.path}"
         self.host.check_output(
             "rm -rf -- %s && if [ -e %s.td-saved ] || [ -L %s.td-saved ]; then mv %s.td-saved %s; fi",
@@ -264,6 +266,8 @@ class Attack:
             target,
             target,
         )
+        if benign and plant.victim == "binary" and not self.host.file(target).exists:
+            self.as_account(self.accounts[plant.account], f"cp {STANDIN} {target}")
 
     def start_swap_loop(self, plant: Plant) -> None:
         account = self.accounts[plant.account]
@@ -368,7 +372,7 @@ def run_case(host, case: Case) -> list[str]:
             for plant in named:
                 proofs.append(f"{plant.path}: refused, run {attempt + 1}")
                 remaining.remove(plant)
-                attack.unplant(plant)
+                attack.unplant(plant, benign=True)
             if not remaining:
                 return proofs
         raise AssertionError(f"{case.id}: plants never reached: {[p.path for p in remaining]}")
