@@ -396,6 +396,14 @@ def repair(host) -> None:
     assert run.rc == 0, f"the repair run after the case failed:\n{run.output[-3000:]}"
 
 
+def test_the_tunnel_runs_as_its_own_account(host) -> None:
+    """The tunnel's cases attack the `tunnel` account: the converged tunnel must be its (host_vars/ names every
+    instance, the -rootless ones too; a missing file would leave the tunnel to the deploy account)."""
+    unit = ".config/systemd/user/twilight-cloudflared.service"
+    assert host.file(f"{account_of(host, TUNNEL).home}/{unit}").exists
+    assert not host.file(f"{account_of(host, DEPLOY).home}/{unit}").exists
+
+
 def test_the_attack_covers_every_link_the_issue_lists() -> None:
     planted = {(p.account, p.path) for c in CASES for p in c.plants}
     for needed in (
