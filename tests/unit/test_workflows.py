@@ -62,15 +62,17 @@ def check_jsonschema() -> str:
     return console_script("check-jsonschema")
 
 
+def schema_complaint(schema: str, path: Path) -> str:
+    """What check-jsonschema says against `path` with one of its built-in schemas ('' when it passes)."""
+    proc = subprocess.run(
+        [check_jsonschema(), "--builtin-schema", schema, str(path)], capture_output=True, text=True, check=False
+    )
+    return "" if proc.returncode == 0 else proc.stdout + proc.stderr
+
+
 @pytest.mark.parametrize("path", [CI, RELEASE], ids=lambda p: p.name)
 def test_workflow_matches_the_github_schema(path: Path) -> None:
-    proc = subprocess.run(
-        [check_jsonschema(), "--builtin-schema", "vendor.github-workflows", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert schema_complaint("vendor.github-workflows", path) == ""
 
 
 @pytest.mark.parametrize("path", [CI, RELEASE], ids=lambda p: p.name)
