@@ -205,6 +205,15 @@ def path_state(host, path: str) -> str:
     )
 
 
+def reboot_until_serving(host) -> float:
+    """Reboot the instance (its container restarted, as a VPS reboots) and wait until the backend and the
+    tunnel answer steadily; the seconds from the reboot's start."""
+    start = time.monotonic()
+    subprocess.run(["docker", "restart", "--time", "30", instance_name(host)], check=True, capture_output=True)
+    restarted = time.monotonic() - start
+    return restarted + wait_until_stable(host, f"{HEALTHZ} && {READY}", 180)
+
+
 def login_sessions(host, user: str) -> list[str]:
     """Classes of the logind sessions `user` has that a login would open (user, greeter...).
 

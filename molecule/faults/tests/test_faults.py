@@ -6,18 +6,15 @@ Tests run in file order per instance; each leaves the deployment serving.
 
 from __future__ import annotations
 
-import subprocess
-import time
-
 from twilight_harness import (
     HEALTHZ,
     READY,
     TUNNEL_UNIT,
     Account,
-    instance_name,
     login_sessions,
     main_pid,
     main_pid_command,
+    reboot_until_serving,
     record_figure,
     wait_until,
     wait_until_stable,
@@ -43,11 +40,7 @@ def test_docker_daemon_restart_recovers_without_operator(host) -> None:
 
 
 def test_reboot_brings_both_units_back_with_nobody_logged_in(host, account: Account) -> None:
-    start = time.monotonic()
-    subprocess.run(["docker", "restart", "--time", "30", instance_name(host)], check=True, capture_output=True)
-    restarted = time.monotonic() - start
-    back = wait_until_stable(host, f"{HEALTHZ} && {READY}", 180)
-    record_figure(host, "host reboot (both units healthy again)", restarted + back)
+    record_figure(host, "host reboot (both units healthy again)", reboot_until_serving(host))
     for unit in ("twilight-backend.service", "twilight-cloudflared.service"):
         assert host.run(account.command(f"systemctl --user is-active {unit}")).stdout.strip() == "active"
     assert login_sessions(host, account.name) == []

@@ -6,20 +6,17 @@ These run on both platforms; the full playbook runs that exercise the roles rath
 
 from __future__ import annotations
 
-import subprocess
-import time
-
 import pytest
 from twilight_harness import (
     ENGINE_UNIT,
     HEALTHZ,
-    READY,
     Account,
     assert_check_mode_changes_nothing,
     docker_command,
     docker_inspect,
     instance_name,
     login_sessions,
+    reboot_until_serving,
     record_figure,
     run_playbook,
     scenario_dir,
@@ -125,11 +122,7 @@ def test_the_accounts_engine_restarted_brings_the_backend_back(host, account: Ac
 
 
 def test_reboot_brings_the_engine_and_both_units_back_with_nobody_logged_in(host, account: Account) -> None:
-    start = time.monotonic()
-    subprocess.run(["docker", "restart", "--time", "30", instance_name(host)], check=True, capture_output=True)
-    restarted = time.monotonic() - start
-    back = wait_until_stable(host, f"{HEALTHZ} && {READY}", 180)
-    record_figure(host, "rootless: host reboot (both units healthy again)", restarted + back)
+    record_figure(host, "rootless: host reboot (both units healthy again)", reboot_until_serving(host))
     for unit in (ENGINE_UNIT, "twilight-backend.service", "twilight-cloudflared.service"):
         assert host.run(account.command(f"systemctl --user is-active {unit}")).stdout.strip() == "active"
     assert login_sessions(host, account.name) == []
