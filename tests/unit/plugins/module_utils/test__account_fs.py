@@ -11,12 +11,6 @@ from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_f
 
 
 @pytest.fixture
-def home(tmp_path):
-    with Home(str(tmp_path)) as opened:
-        yield opened
-
-
-@pytest.fixture
 def victim(tmp_path_factory):
     """A file and a directory outside the home, that a planted link points at."""
     outside = tmp_path_factory.mktemp("outside")

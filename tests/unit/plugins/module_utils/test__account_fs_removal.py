@@ -11,12 +11,6 @@ import pytest
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_fs import Home, UnsafePath
 
 
-@pytest.fixture
-def home(tmp_path: Path):
-    with Home(str(tmp_path)) as opened:
-        yield opened
-
-
 def test_an_empty_directory_is_removed(home: Home, tmp_path: Path) -> None:
     (tmp_path / "unit.d").mkdir()
     assert home.remove_empty_dir("unit.d") == "removed"
