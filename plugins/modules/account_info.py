@@ -23,6 +23,13 @@ options:
     type: list
     elements: str
     default: []
+  stat_only:
+    description:
+      - Paths described like I(paths), without reading their content (no C(checksum)), for files that may be large
+        and whose type and owner are all the caller needs, such as logs. Reported under C(paths).
+    type: list
+    elements: str
+    default: []
   read:
     description: Small regular files (relative paths) whose text to return, at most 64 KiB each.
     type: list
@@ -429,6 +436,7 @@ def main():
     module = AnsibleModule(
         argument_spec={
             "paths": {"type": "list", "elements": "str", "default": []},
+            "stat_only": {"type": "list", "elements": "str", "default": []},
             "read": {"type": "list", "elements": "str", "default": []},
             "json_fields": {
                 "type": "list",
@@ -474,6 +482,7 @@ def main():
     }
     with Home(account.pw_dir) as home:
         result["paths"] = {rel: _described(home, rel) for rel in params["paths"]}
+        result["paths"].update({rel: _described(home, rel, checksum=False) for rel in params["stat_only"]})
         result["read"] = {
             rel: guarded(lambda rel=rel: {"content": home.read_bytes(rel, 65536).decode("utf-8", "replace")})
             for rel in params["read"]
@@ -526,10 +535,10 @@ def _manager_socket(uid):
     return os.path.exists(f"/run/user/{uid}/systemd/private")
 
 
-def _described(home, rel):
+def _described(home, rel, checksum=True):
     """describe(), with what the account cannot read reported as unsafe too (the caller refuses both)."""
     try:
-        return home.describe(rel)
+        return home.describe(rel, checksum=checksum)
     except (OSError, ValueError, UnsafePath) as err:
         return {"exists": True, "type": "unsafe", "reason": f"{home.path}/{rel}: {err}"}
 

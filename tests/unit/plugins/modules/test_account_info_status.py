@@ -150,3 +150,30 @@ def test_metrics_are_summed_and_an_error_or_a_silent_port_gives_none(tmp_path, m
     assert result["metrics"][urls[1]] == {"status": 404, "values": {names[0]: None}}
     silent = result["metrics"][urls[2]]
     assert silent["status"] is None and silent["error"] and silent["values"] == {names[0]: None}
+
+
+def test_stat_only_paths_are_described_without_reading_them(tmp_path, monkeypatch, capsys) -> None:
+    """Logs: their type and owner, never their content (no checksum), and a link reported as a link."""
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "backend.log").write_bytes(b"line\n" * 1000)
+    os.symlink("/etc/hostname", tmp_path / "logs" / "cloudflared.log")
+    result = run_module(
+        {
+            "paths": ["logs/backend.log"],
+            "stat_only": ["logs/backend.log", "logs/cloudflared.log", "logs/missing.log"],
+        },
+        tmp_path,
+        monkeypatch,
+        capsys,
+    )
+    described = result["paths"]["logs/backend.log"]
+    assert (described["type"], described["size"]) == ("file", 5000)
+    assert "checksum" not in described  # stat_only wins over paths for the same path
+    assert result["paths"]["logs/cloudflared.log"]["type"] == "link"
+    assert result["paths"]["logs/missing.log"] == {"exists": False}
+
+
+def test_paths_still_carry_the_checksum(tmp_path, monkeypatch, capsys) -> None:
+    (tmp_path / "compose.yml").write_text("services: {}\n")
+    result = run_module({"paths": ["compose.yml"]}, tmp_path, monkeypatch, capsys)
+    assert len(result["paths"]["compose.yml"]["checksum"]) == 64
