@@ -74,9 +74,13 @@ def render(role_dir: Path) -> str:
     for entry, body in specs.items():
         out.append(f"### Entry point `{entry}`: {plain(body.get('short_description', ''))}")
         out.append("")
+        options = body.get("options") or {}
+        if not options:
+            out += ["No variables.", ""]
+            continue
         out.append("| Variable | Type | Default | Description |")
         out.append("| --- | --- | --- | --- |")
-        for name, spec in body.get("options", {}).items():
+        for name, spec in options.items():
             out.append(f"| `{name}` | {kind(spec)} | {cell(spec.get('default'))} | {describe(spec)} |")
         out.append("")
     out.append(END)
