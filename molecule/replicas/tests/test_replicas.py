@@ -369,3 +369,28 @@ def test_a_new_env_in_the_same_run_reaches_the_canary_and_no_secret_is_printed()
     back = run_playbook(scenario_dir() / "converge.yml", "-vvv", "--diff", "--limit", FIRST)
     assert back.rc == 0, back.output[-3000:]
     assert [s for s in (*SECRETS, rotated) if s in run.output + back.output] == []
+
+
+def test_only_the_host_with_a_swap_is_rolled_and_it_is_drained_while_the_other_serves() -> None:
+    """site.yml's first play runs both hosts at once; a host with nothing to swap is done there, and the rolling
+    play gets only the host with a swap, which it drains: the other host of the run serves meanwhile."""
+    setup = run_playbook(
+        scenario_dir() / "converge.yml", "--limit", FIRST, extra_vars={"twilight_backend_version": "0.0.2-standin"}
+    )
+    assert setup.rc == 0, setup.output[-3000:]
+    since = time.time()
+    run = run_site(twilight_backend_version="0.0.1-standin")
+    assert run.rc == 0, run.output[-3000:]
+    assert [version(name) for name in HOSTS] == ["0.0.1-standin"] * 2
+    rolling = run.output.split("PLAY [Roll the hosts")[1]
+    assert f"[{FIRST}]" in rolling and f"[{SECOND}]" not in rolling, rolling[:3000]
+    assert journal(SECOND, since) == [], "the host with nothing to swap is left alone"
+    events = journal(FIRST, since)
+    assert first(events, TUNNEL, "Stopping") < first(events, BACKEND, "Stopping|Reloading"), "drained before the swap"
+    said = text(run)
+    assert f"{SECOND}: runs {IMAGE}:0.0.1-standin, unchanged" in said
+    assert (
+        f"{FIRST}: now runs {IMAGE}:0.0.1-standin (was {IMAGE}:0.0.2-standin); its canary passed" in said
+        and "its connector was drained before the swap and started again and ready" in said
+    )
+    assert said.count("Rollout over 2 host(s)") == 1
