@@ -394,3 +394,24 @@ def test_only_the_host_with_a_swap_is_rolled_and_it_is_drained_while_the_other_s
         and "its connector was drained before the swap and started again and ready" in said
     )
     assert said.count("Rollout over 2 host(s)") == 1
+
+
+def test_a_refusal_on_one_host_stops_the_run_before_any_host_swaps() -> None:
+    """A check that fails on host 2 in site.yml's first play (a unit with our name at system scope) stops the run
+    there: host 1, whose version change waits for the rolling play, is not swapped, and the summary says why."""
+    unit = "/etc/systemd/system/twilight-backend.service"
+    sh(SECOND, f"printf '[Service]\\nExecStart=/bin/true\\n' > {unit}")
+    try:
+        before = {name: snapshot(name) for name in HOSTS}
+        since = time.time()
+        run = run_site(twilight_backend_version="0.0.2-standin")
+        assert run.rc != 0, run.output[-3000:]
+        said = text(run)
+        assert f"twilight-backend.service already exists at {unit}" in said
+        assert f"The rollout stops at {SECOND}" in said
+        assert "PLAY [Roll the hosts" not in run.output, "the rolling play never started"
+        assert f"{FIRST}: not touched" in said
+        assert {name: snapshot(name) for name in HOSTS} == before
+        assert {name: journal(name, since) for name in HOSTS} == {name: [] for name in HOSTS}
+    finally:
+        sh(SECOND, f"rm -f {unit}")
