@@ -9,6 +9,7 @@ Private to this collection (no compatibility promise).
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 
 class Commands:
@@ -74,16 +75,18 @@ class Commands:
 
     def docker_versions(self):
         """The engine's and compose's versions as this process sees them, or the error that stopped the
-        question."""
-        rc, out, err = self.run(["docker", "version", "--format", "{{.Server.Version}}"])
+        question. Both are asked at once (each is a program start); compose's answer counts only when the
+        engine answered."""
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            compose = pool.submit(self.run, ["docker", "compose", "version", "--short"])
+            rc, out, err = self.run(["docker", "version", "--format", "{{.Server.Version}}"])
+            compose_rc, compose_out, compose_err = compose.result()
         if rc != 0:
             return {"server": None, "compose": None, "error": (err or out).strip() or f"docker exited {rc}"}
-        server = out.strip()
-        rc, out, err = self.run(["docker", "compose", "version", "--short"])
         return {
-            "server": server,
-            "compose": out.strip().lstrip("v") if rc == 0 else None,
-            "error": None if rc == 0 else (err or out).strip(),
+            "server": out.strip(),
+            "compose": compose_out.strip().lstrip("v") if compose_rc == 0 else None,
+            "error": None if compose_rc == 0 else (compose_err or compose_out).strip(),
         }
 
     def image_id(self, ref):

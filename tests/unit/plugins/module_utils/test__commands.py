@@ -71,3 +71,48 @@ def test_systemctl_show_failure_raises(module, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     with pytest.raises(RuntimeError, match="Failed to connect to bus"):
         Commands(module).systemctl_show([], ["a.service"], ("ActiveState",))
+
+
+def _fake_docker(tmp_path, monkeypatch, script: str) -> None:
+    fake = tmp_path / "docker"
+    fake.write_text("#!/bin/sh\n" + script)
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+
+
+def test_docker_versions_asks_the_engine_and_compose_at_once(module, tmp_path, monkeypatch) -> None:
+    """Each question sleeps 0.5 s: asked one after the other they would take 1 s."""
+    _fake_docker(
+        tmp_path,
+        monkeypatch,
+        'sleep 0.5\nif [ "$1" = compose ]; then echo v2.29.1; else echo 27.5.1; fi\n',
+    )
+    start = time.monotonic()
+    assert Commands(module).docker_versions() == {"server": "27.5.1", "compose": "2.29.1", "error": None}
+    assert time.monotonic() - start < 0.9
+
+
+def test_docker_versions_reports_the_engine_error_and_no_compose(module, tmp_path, monkeypatch) -> None:
+    _fake_docker(
+        tmp_path,
+        monkeypatch,
+        'if [ "$1" = compose ]; then echo v2.29.1; exit 0; fi\necho "permission denied on docker.sock" >&2\nexit 1\n',
+    )
+    assert Commands(module).docker_versions() == {
+        "server": None,
+        "compose": None,
+        "error": "permission denied on docker.sock",
+    }
+
+
+def test_docker_versions_without_compose_names_its_error(module, tmp_path, monkeypatch) -> None:
+    _fake_docker(
+        tmp_path,
+        monkeypatch,
+        'if [ "$1" = compose ]; then echo "unknown command: docker compose" >&2; exit 1; fi\necho 27.5.1\n',
+    )
+    assert Commands(module).docker_versions() == {
+        "server": "27.5.1",
+        "compose": None,
+        "error": "unknown command: docker compose",
+    }
