@@ -19,6 +19,14 @@ def module() -> AnsibleModule:
         return AnsibleModule(argument_spec={})
 
 
+def fake_program(tmp_path, monkeypatch, name: str, script: str) -> None:
+    """A shell script named ``name`` first on PATH."""
+    fake = tmp_path / name
+    fake.write_text("#!/bin/sh\n" + script)
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+
+
 def test_output_and_exit_status_come_back(module) -> None:
     assert Commands(module).run(["sh", "-c", "echo out; echo err >&2; exit 3"]) == (3, "out\n", "err\n")
 
@@ -54,37 +62,28 @@ def test_commands_run_from_several_threads_at_once(module) -> None:
 
 
 def test_systemctl_show_parses_one_block_per_unit(module, tmp_path, monkeypatch) -> None:
-    fake = tmp_path / "systemctl"
-    fake.write_text(
-        "#!/bin/sh\nprintf 'Id=a.service\\nActiveState=active\\n\\nId=b.service\\nActiveState=inactive\\n'\n"
+    fake_program(
+        tmp_path,
+        monkeypatch,
+        "systemctl",
+        "printf 'Id=a.service\\nActiveState=active\\n\\nId=b.service\\nActiveState=inactive\\n'\n",
     )
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     shown = Commands(module).systemctl_show(["--user"], ["a.service", "b.service", "c.service"], ("ActiveState",))
     assert shown == {"a.service": {"ActiveState": "active"}, "b.service": {"ActiveState": "inactive"}, "c.service": {}}
 
 
 def test_systemctl_show_failure_raises(module, tmp_path, monkeypatch) -> None:
-    fake = tmp_path / "systemctl"
-    fake.write_text("#!/bin/sh\necho 'Failed to connect to bus' >&2\nexit 1\n")
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    fake_program(tmp_path, monkeypatch, "systemctl", "echo 'Failed to connect to bus' >&2\nexit 1\n")
     with pytest.raises(RuntimeError, match="Failed to connect to bus"):
         Commands(module).systemctl_show([], ["a.service"], ("ActiveState",))
 
 
-def _fake_docker(tmp_path, monkeypatch, script: str) -> None:
-    fake = tmp_path / "docker"
-    fake.write_text("#!/bin/sh\n" + script)
-    fake.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-
-
 def test_docker_versions_asks_the_engine_and_compose_at_once(module, tmp_path, monkeypatch) -> None:
     """Each question sleeps 0.5 s: asked one after the other they would take 1 s."""
-    _fake_docker(
+    fake_program(
         tmp_path,
         monkeypatch,
+        "docker",
         'sleep 0.5\nif [ "$1" = compose ]; then echo v2.29.1; else echo 27.5.1; fi\n',
     )
     start = time.monotonic()
@@ -93,9 +92,10 @@ def test_docker_versions_asks_the_engine_and_compose_at_once(module, tmp_path, m
 
 
 def test_docker_versions_reports_the_engine_error_and_no_compose(module, tmp_path, monkeypatch) -> None:
-    _fake_docker(
+    fake_program(
         tmp_path,
         monkeypatch,
+        "docker",
         'if [ "$1" = compose ]; then echo v2.29.1; exit 0; fi\necho "permission denied on docker.sock" >&2\nexit 1\n',
     )
     assert Commands(module).docker_versions() == {
@@ -106,9 +106,10 @@ def test_docker_versions_reports_the_engine_error_and_no_compose(module, tmp_pat
 
 
 def test_docker_versions_without_compose_names_its_error(module, tmp_path, monkeypatch) -> None:
-    _fake_docker(
+    fake_program(
         tmp_path,
         monkeypatch,
+        "docker",
         'if [ "$1" = compose ]; then echo "unknown command: docker compose" >&2; exit 1; fi\necho 27.5.1\n',
     )
     assert Commands(module).docker_versions() == {
