@@ -342,8 +342,9 @@ def test_the_table_holds_the_issue_cases() -> None:
 
 
 def test_the_template_lookup_writes_what_the_template_task_writes(host, rendered, tmp_path) -> None:
-    """The table renders with the template lookup (fast, on the controller); the role uses the template task.
-    Both must give the same bytes, or the table would not test what the role writes."""
+    """The table renders with the role's own lookup (role_template, on the controller), the way the role renders
+    the .env; Ansible's template module must write the same bytes, or the role would not write what the operator
+    would get from Ansible's own templating."""
     env = rendered["batch"]  # every accepted case at once
     batch = {k: v for c in rendered if c != "batch" for k, v in CASES[c]["env"].items()}
     extra = tmp_path / "vars.yml"
