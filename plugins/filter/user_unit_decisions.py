@@ -110,6 +110,11 @@ _value:
     pending:
       description: Anything at all to write, start, reload, restart, enable or record.
       type: bool
+    apply:
+      description:
+        - The systemd step runs (daemon-reload, enable, start, reload or restart, the timer, the record): something
+          of it is due, the user manager runs, and it is not check mode after a unit file changed (not written then).
+      type: bool
 """
 
 

@@ -7,8 +7,8 @@ Private to this collection (no compatibility promise). The role compares the
 files a service wants with what account_info described (pending_writes), then
 decides here, once per run and service, whether the user manager reloads its
 units, whether the unit is started, reloaded or restarted, enabled, drained,
-whether its log rotation timer is started and whether the record of what it
-runs is stale. The tasks then read these answers instead of templating the
+whether its log rotation timer is started, whether the record of what it
+runs is stale, and whether the systemd step runs at all. The tasks then read these answers instead of templating the
 same chain of role variables again at every task.
 """
 
@@ -65,6 +65,9 @@ def decide(
         timer.get("ActiveState", "inactive") != "active" or timer.get("UnitFileState", "") != "enabled"
     )
     pending = bool(plan["files"] or plan["directories"] or action or enable or timer_start or stale)
+    # the systemd step (reload, enable, start or restart, the timer, the record) runs: only under a user manager,
+    # and not in check mode after a unit file changed (the file is not written, so systemd would not see it)
+    apply = manager_up and not (check_mode and reload) and bool(reload or enable or action or timer_start or stale)
     return {
         **plan,
         "wanted": wanted,
@@ -75,4 +78,5 @@ def decide(
         "draining": draining,
         "timer_start": timer_start,
         "pending": pending,
+        "apply": apply,
     }

@@ -51,7 +51,9 @@ def test_a_record_written_by_the_jinja_of_earlier_versions_still_matches() -> No
 def test_nothing_to_do_keeps_the_plan_and_says_so() -> None:
     got = decide()
     assert {k: got[k] for k in ("files", "directories", "digest")} == plan()
-    assert not any(got[k] for k in ("stale", "reload", "action", "enable", "draining", "timer_start", "pending"))
+    assert not any(
+        got[k] for k in ("stale", "reload", "action", "enable", "draining", "timer_start", "pending", "apply")
+    )
 
 
 @pytest.mark.parametrize("state", ["inactive", "failed", "deactivating"])
@@ -124,3 +126,23 @@ def test_an_unenabled_unit_is_enabled_without_a_restart() -> None:
 def test_anything_but_a_plan_is_refused(bad) -> None:
     with pytest.raises(AnsibleFilterError, match="result of pending_writes"):
         user_unit_decisions(bad, fingerprint="x", unit_dir=UNIT_DIR)
+
+
+def test_the_systemd_step_runs_for_any_of_its_reasons_under_a_user_manager() -> None:
+    stale = {"recorded": record(digest="e" * 64)}
+    assert decide(plan([COMPOSE]), **stale)["apply"] is True  # a reload
+    assert decide(unit={"ActiveState": "active", "UnitFileState": "disabled"})["apply"] is True  # enable
+    assert decide(timer={})["apply"] is True  # the timer
+    assert decide(plan([COMPOSE]), manager_up=False, **stale)["apply"] is False
+
+
+def test_files_alone_are_written_without_the_systemd_step() -> None:
+    """A file that changes nothing the unit runs (the fingerprint and record unchanged) is not a reason."""
+    got = decide(plan(directories=[{"path": "twilight", "mode": "0750"}]))
+    assert (got["pending"], got["apply"]) == (True, False)
+
+
+def test_check_mode_skips_the_systemd_step_after_a_unit_file_changed() -> None:
+    stale = {"recorded": record(digest="e" * 64), "check_mode": True}
+    assert decide(plan([COMPOSE]), **stale)["apply"] is True
+    assert decide(plan([COMPOSE, UNIT_FILE]), **stale)["apply"] is False
