@@ -112,8 +112,9 @@ _value:
       type: bool
     apply:
       description:
-        - The systemd step runs (daemon-reload, enable, start, reload or restart, the timer, the record): something
-          of it is due, the user manager runs, and it is not check mode after a unit file changed (not written then).
+        - The systemd step runs (daemon-reload, enable, start, reload or restart, the timer, the record). That is when
+          something of it is due, the user manager runs, and it is not check mode after a unit file changed (the file
+          is not written then).
       type: bool
 """
 
