@@ -28,7 +28,7 @@ class NoDeepCopy:
 
 
 @pytest.fixture
-def rendered(tmp_path):
+def render(tmp_path):
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "unit.j2").write_text(TEMPLATE)
     variables = {
@@ -41,32 +41,31 @@ def rendered(tmp_path):
     loader = DataLoader()
     lookup_loader.add_directory(LOOKUPS)
 
-    def render(name, variables=variables, **kwargs):
-        lookup = lookup_loader.get(name, loader=loader, templar=Templar(loader=loader, variables=variables))
-        return lookup.run(["unit.j2"], variables=variables, **kwargs)
+    def rendering(name, given=None, **kwargs):
+        given = variables if given is None else given
+        lookup = lookup_loader.get(name, loader=loader, templar=Templar(loader=loader, variables=given))
+        return lookup.run(["unit.j2"], variables=given, **kwargs)
 
-    return render, variables
+    rendering.variables = variables
+    return rendering
 
 
-def test_renders_what_the_builtin_lookup_renders(rendered) -> None:
-    render, _ = rendered
+def test_renders_what_the_builtin_lookup_renders(render) -> None:
     ours = render("role_template")
     assert ours == render("template")
     assert ours[0].startswith("#\n# Ansible managed\n#\n[Service]\nExecStart=/usr/bin/true --name true\n")
     assert "Port=80\nPort=443\n" in ours[0]
 
 
-def test_template_vars_as_the_builtin_lookup(rendered) -> None:
-    render, _ = rendered
+def test_template_vars_as_the_builtin_lookup(render) -> None:
     assert render("role_template", template_vars={"extra": "-v"}) == render("template", template_vars={"extra": "-v"})
     assert "--name true -v\n" in render("role_template", template_vars={"extra": "-v"})[0]
 
 
-def test_the_variables_are_not_deep_copied_nor_changed(rendered) -> None:
-    render, variables = rendered
-    shared = {**variables, "unused": NoDeepCopy()}
+def test_the_variables_are_not_deep_copied_nor_changed(render) -> None:
+    shared = {**render.variables, "unused": NoDeepCopy()}
     with pytest.raises(AssertionError, match="deep-copied"):
-        render("template", variables=shared)
+        render("template", given=shared)
     before = dict(shared)
-    assert render("role_template", variables=shared) == render("template")
+    assert render("role_template", given=shared) == render("template")
     assert shared == before  # the template_* variables went into a copy

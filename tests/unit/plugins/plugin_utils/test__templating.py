@@ -11,8 +11,8 @@ def test_a_deep_copy_is_a_new_dict_of_the_same_values() -> None:
     nested = {"b": [1, 2]}
     wrapped = shallow_on_deepcopy({"a": nested})
     copied = copy.deepcopy(wrapped)
-    assert type(copied) is dict
     assert copied == {"a": nested}
     assert copied["a"] is nested
+    assert copy.deepcopy(copied)["a"] is not nested  # a plain dict: its own deep copy is deep again
     copied["added"] = 1
     assert "added" not in wrapped
