@@ -8,8 +8,9 @@ files a service wants with what account_info described (pending_writes), then
 decides here, once per run and service, whether the user manager reloads its
 units, whether the unit is started, reloaded or restarted, enabled, drained,
 whether its log rotation timer is started, whether the record of what it
-runs is stale, and whether the systemd step runs at all. The tasks then read these answers instead of templating the
-same chain of role variables again at every task.
+runs is stale, and whether the systemd step runs at all. The tasks then read
+these answers instead of templating the same chain of role variables again
+at every task.
 """
 
 from __future__ import annotations
