@@ -16,16 +16,16 @@ description:
     whole heap (the playbook, the roles, the variables and the results so far), and Python's cyclic garbage
     collector in the worker walks all of it as soon as enough new objects have been allocated. That is tens of
     milliseconds in many workers, for objects the worker is about to drop when it exits anyway.
-  - This strategy calls Python's C(gc.freeze()) right before each fork. Every object the controller holds is moved
+  - This strategy calls Python's C(gc.freeze) right before each fork. Every object the controller holds is moved
     to a generation that collections ignore, so a worker collects only what it allocates itself. At the end of each
-    play it calls C(gc.unfreeze()), and the controller's collections see those objects again.
-  - C(playbooks/site.yml) of this collection uses it. A no-op of that playbook ran about 0.4 s faster with it
+    play it calls C(gc.unfreeze), and the controller's collections see those objects again.
+  - The playbooks of this collection use it. A no-op of C(playbooks/site.yml) ran about 0.4 s faster with it
     (docs/performance.md).
 notes:
   - The cost is memory that cannot be reclaimed during the play. Cyclic garbage that the controller made before a
     fork is freed only after the play; objects without cycles are freed as usual. The controller's peak memory
     was the same in our measurements.
-  - Use it as a play keyword (C(strategy: lacatfly.twilight_drive.linear)) or with C(ANSIBLE_STRATEGY).
+  - Use it as a play keyword, V(lacatfly.twilight_drive.linear) for C(strategy), or with C(ANSIBLE_STRATEGY).
 """
 
 import gc
