@@ -81,3 +81,55 @@ def decide(
         "pending": pending,
         "apply": apply,
     }
+
+
+# Where roles/internal_user_unit keeps a unit's files, relative to the account's home (its vars/main.yml says the
+# same, and the unit tests of the filter user_unit_questions compare the two).
+UNIT_DIR = ".config/systemd/user"
+STATE_DIR = ".local/state/twilight-drive"
+LIB_DIR = ".local/lib/twilight-drive"
+ROTATE_SCRIPT = f"{LIB_DIR}/rotate-logs"
+
+
+def own_paths(name: str) -> list[str]:
+    """The paths of a unit's own files and directories that the role describes before it writes them."""
+    logrotate = logrotate_name(name)
+    return [
+        UNIT_DIR,
+        f"{UNIT_DIR}/{name}.d",
+        LIB_DIR,
+        f"{UNIT_DIR}/{name}",
+        f"{UNIT_DIR}/{name}.d/10-sandbox.conf",
+        f"{UNIT_DIR}/{logrotate}.service",
+        f"{UNIT_DIR}/{logrotate}.timer",
+        ROTATE_SCRIPT,
+    ]
+
+
+def logrotate_name(name: str) -> str:
+    """The base name of a unit's log rotation timer and service."""
+    base = name[: -len(".service")] if name.endswith(".service") else name
+    return f"{base}-logrotate"
+
+
+def applied_path(name: str) -> str:
+    """The record of what a unit runs."""
+    return f"{STATE_DIR}/{name}.applied"
+
+
+def questions(name: str, **caller: Any) -> dict[str, Any]:
+    """What roles/internal_user_unit/tasks/state.yml asks account_info for the unit ``name``: the caller's questions,
+    with the unit's own files, its record and its units."""
+    return {
+        "paths": [*(caller.get("paths") or []), *own_paths(name)],
+        "stat_only": list(caller.get("stat_only") or []),
+        "read": [*(caller.get("read") or []), applied_path(name)],
+        "json_fields": list(caller.get("json_fields") or []),
+        "executables": list(caller.get("executables") or []),
+        "units": [name, f"{logrotate_name(name)}.timer", *(caller.get("units") or [])],
+        "images": list(caller.get("images") or []),
+        "containers": list(caller.get("containers") or []),
+        "probes": list(caller.get("probes") or []),
+        "docker": bool(caller.get("docker", False)),
+        "docker_host": str(caller.get("docker_host") or ""),
+    }

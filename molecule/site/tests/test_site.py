@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from twilight_harness import Account, assert_check_mode_changes_nothing, instance_name, run_playbook, scenario_dir
 
@@ -67,3 +69,30 @@ def test_tags_select_one_role(host, tag: str, role: str) -> None:
     # the internal_user_unit tasks the role imports run under its tag too
     if tag != "linger":
         assert "TASK [lacatfly.twilight_drive.internal_user_unit : " in run.output
+
+
+# the result's key, printed as YAML or JSON
+REUSED = re.compile(r'^\s*"?reused"?: true,?$', re.MULTILINE)
+ACCOUNT_READ = "TASK [lacatfly.twilight_drive.internal_user_unit : Read the account's files, units, images and services"
+
+
+def account_reads(output: str) -> list[bool]:
+    """For each read of an account's side in a run's -v output, in order: whether it was an earlier answer."""
+    return [REUSED.search(part.split("\nTASK [")[0]) is not None for part in output.split(ACCOUNT_READ)[1:]]
+
+
+def test_one_read_as_the_account_serves_both_services_while_the_backend_changes_nothing(host) -> None:
+    """The backend's read asks the tunnel's questions too; the tunnel takes that answer, unless the backend changed
+    (here: would change, in check mode) something first."""
+    run = run_playbook(scenario_dir() / "converge.yml", "--check", "-v", limit=instance_name(host))
+    assert run.rc == 0, run.output
+    assert account_reads(run.output) == [False, True], run.output
+    changing = run_playbook(
+        scenario_dir() / "converge.yml",
+        "--check",
+        "-v",
+        extra_vars={"twilight_backend_logfile_keep": 9},
+        limit=instance_name(host),
+    )
+    assert changing.rc == 0, changing.output
+    assert account_reads(changing.output) == [False, False], changing.output
