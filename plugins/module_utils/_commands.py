@@ -17,9 +17,10 @@ class Commands:
     it copies the environment and changes no process state for these calls), each killed after ``timeout``
     seconds so a wedged engine or manager fails the question instead of hanging the run."""
 
-    def __init__(self, module, timeout=120):
+    def __init__(self, module, timeout=120, environ=None):
         self.module = module
         self.timeout = timeout
+        self.environ = environ
 
     def run(self, argv, data=None):
         """``(rc, stdout, stderr)`` of a command; rc 127 when it is not installed, 124 when it timed out.
@@ -46,6 +47,7 @@ class Commands:
                 expand_user_and_vars=False,
                 before_communicate_callback=arm,
                 handle_exceptions=False,
+                environ_update=self.environ,
             )
         except FileNotFoundError as err:
             return 127, "", str(err)

@@ -14,7 +14,10 @@ description:
   - Run as root. Reports the accounts (uid, home, groups, linger, the state of their C(user@UID.service)), groups,
     units with given names at system scope and in the global user unit directories, and the system Docker
     engine, so the roles can check the host before changing it with a single call.
-  - Never looks inside an account's home directory.
+  - Never looks inside an account's home directory itself. With I(accounts) it asks what
+    M(lacatfly.twilight_drive.account_info) would answer as an account from a child process that has become that
+    account for good first (its groups, its group and its user ID, checked, with no way back to root), so a run with
+    nothing to change reads root's side and the accounts' in one call.
 options:
   users:
     description: Account names to describe.
@@ -57,6 +60,15 @@ options:
         manager, C(dockerd-rootless.sh)).
     type: bool
     default: false
+  accounts:
+    description:
+      - Per account name, sets of M(lacatfly.twilight_drive.account_info) options by a key of the caller's (a unit
+        name), each answered as that account, exactly as that module run with C(become_user) would answer it.
+      - An account is read only when it exists, is not root and its user manager is running; a set is answered
+        under C(account_reads) or, when the read failed, explained under C(account_read_errors). The caller decides
+        whether an answer is still current (C(account_reads_token) names this read).
+    type: dict
+    default: {}
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
 attributes:
@@ -75,6 +87,17 @@ EXAMPLES = r"""
     groups: [docker]
     system_units: [twilight-backend.service]
     docker: true
+  register: __host
+
+- name: The same, and what twilight's unit would read in its home, as twilight
+  lacatfly.twilight_drive.host_info:
+    users: [twilight]
+    system_units: [twilight-backend.service]
+    accounts:
+      twilight:
+        twilight-backend.service:
+          paths: [.config/systemd/user/twilight-backend.service]
+          units: [twilight-backend.service]
   register: __host
 """
 
@@ -119,6 +142,18 @@ rootless:
       path of C(dockerd-rootless.sh) or null).
   returned: always
   type: dict
+account_reads:
+  description: Per account of I(accounts) that was read, per key, what M(lacatfly.twilight_drive.account_info) returns.
+  returned: always
+  type: dict
+account_read_errors:
+  description: Per account of I(accounts) (and key, when one set failed), why it was not read or not answered.
+  returned: always
+  type: dict
+account_reads_token:
+  description: A string naming this call's reads, for a caller that drops them once something changed.
+  returned: always
+  type: str
 """
 
 import contextlib
@@ -128,11 +163,18 @@ import os
 import pwd
 import shutil
 import stat
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils import _as_account
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_read import ARGUMENT_SPEC as READ_SPEC
 from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._commands import Commands
+
+# what the children reading as the accounts have, in all (each command they run has its own 120 s)
+READ_DEADLINE = 300
 
 GLOBAL_USER_UNIT_DIRS = (
     "/etc/systemd/user",
@@ -310,6 +352,7 @@ def main():
             "images": {"type": "list", "elements": "str", "default": []},
             "packages": {"type": "list", "elements": "str", "default": []},
             "rootless": {"type": "bool", "default": False},
+            "accounts": {"type": "dict", "default": {}},
         },
         supports_check_mode=True,
     )
@@ -318,6 +361,16 @@ def main():
     for name in params["users"]:
         with contextlib.suppress(KeyError):
             uids[name] = pwd.getpwnam(name).pw_uid
+    questions = account_questions(module, params["accounts"])
+    # the accounts' children first, before this process starts a thread (a fork copies only the thread forking)
+    read_errors = {}
+    children = []
+    for name, sets in questions.items():
+        why = unreadable(name)
+        if why:
+            read_errors[name] = why
+        else:
+            children.append(_as_account.start(module, name, sets))
     # one question to the system manager for every user manager and unit name,
     # the engine's at the same time
     cmds = Commands(module)
@@ -338,6 +391,17 @@ def main():
         container_result = {name: future.result() for name, future in containers.items()}
         package_result = packages.result()
         image_result = {ref: future.result() for ref, future in images.items()}
+    deadline = time.monotonic() + READ_DEADLINE
+    reads = {}
+    for child in children:
+        got = _as_account.collect(child, deadline)
+        if "error" in got:
+            read_errors[child.name] = got["error"]
+            continue
+        reads[child.name] = {key: item["answer"] for key, item in got["answers"].items() if "answer" in item}
+        failed = {key: item["error"] for key, item in got["answers"].items() if "error" in item}
+        if failed:
+            read_errors[child.name] = failed
     module.exit_json(
         changed=False,
         users={name: user_info(name, shown) for name in params["users"]},
@@ -348,7 +412,39 @@ def main():
         packages=package_result,
         images=image_result,
         rootless=rootless_facts(uids) if params["rootless"] else {},
+        account_reads=reads,
+        account_read_errors=read_errors,
+        account_reads_token=f"{time.time_ns()}-{os.getpid()}",
     )
+
+
+def account_questions(module, accounts):
+    """``accounts`` with account_info's defaults applied to each set; fails naming the set that is not valid."""
+    validator = ArgumentSpecValidator(READ_SPEC)
+    checked = {}
+    for name, sets in accounts.items():
+        if not isinstance(sets, dict):
+            module.fail_json(msg=f"accounts.{name}: expected a dict of account_info options by key")
+        checked[name] = {}
+        for key, options in sets.items():
+            result = validator.validate(options if isinstance(options, dict) else {"": options})
+            if result.error_messages:
+                module.fail_json(msg=f"accounts.{name}.{key}: {'; '.join(result.error_messages)}")
+            checked[name][key] = result.validated_parameters
+    return checked
+
+
+def unreadable(name):
+    """Why the account ``name`` is not read as itself (it does not exist, is root, or has no user manager)."""
+    try:
+        entry = pwd.getpwnam(name)
+    except KeyError:
+        return "no such account"
+    if entry.pw_uid == 0:
+        return "root is never read as an account"
+    if not os.path.exists(f"/run/user/{entry.pw_uid}/systemd/private"):
+        return "its user manager is not running"
+    return ""
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils import _account_read
 from ansible_collections.lacatfly.twilight_drive.plugins.modules import account_info
 
 
@@ -20,7 +21,7 @@ def run_module(args: dict, tmp_path: Path, monkeypatch, capsys) -> dict:
     """The module's result, with the home directory of the account running it at ``tmp_path``."""
     account = pwd.getpwuid(os.getuid())
     fake = pwd.struct_passwd((*account[:5], str(tmp_path), *account[6:]))
-    monkeypatch.setattr(account_info.pwd, "getpwuid", lambda _uid: fake)
+    monkeypatch.setattr(_account_read.pwd, "getpwuid", lambda _uid: fake)
     with patch_module_args(args), pytest.raises(SystemExit):
         account_info.main()
     return json.loads(capsys.readouterr().out)
@@ -82,7 +83,7 @@ def test_image_details_and_the_containers_version_label(tmp_path, monkeypatch, c
             return 0, json.dumps(container), ""
         raise AssertionError(argv)
 
-    monkeypatch.setattr(account_info.Commands, "run", fake_run)
+    monkeypatch.setattr(_account_read.Commands, "run", fake_run)
     result = run_module(
         {"image_details": ["twilight:1", "missing:1"], "containers": ["twilight-backend"]},
         tmp_path,
