@@ -3,10 +3,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The controller's side of lacatfly.twilight_drive.account_info (its documentation is the module's).
 
-Runs the module as the task says, with three options the module never sees: I(questions), the question options
-as one dictionary; I(also_ask), more questions asked in the same call and answered apart under C(also_answered);
-and I(answered), an earlier answer that this task returns, with no call on the host, when it covers every
-question of the task for the same account. The machinery is in plugins/plugin_utils/_account_questions.py.
+Runs the module as the task says, with two options the module never sees: I(questions), the question options as
+one dictionary; and I(answered), an earlier answer that this task returns, with no call on the host, when it
+covers every question of the task for the same account (such as what lacatfly.twilight_drive.host_info read as
+that account). The machinery is in plugins/plugin_utils/_account_questions.py.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ class ActionModule(ActionBase):
         result = super().run(tmp, task_vars)
         args = dict(self._task.args)
         given = args.pop("questions", None) or {}
-        also, answered = args.pop("also_ask", None) or {}, args.pop("answered", None) or {}
-        if not all(isinstance(value, Mapping) for value in (given, also, answered)):
-            raise AnsibleActionFail("questions, also_ask and answered must be dictionaries")
+        answered = args.pop("answered", None) or {}
+        if not all(isinstance(value, Mapping) for value in (given, answered)):
+            raise AnsibleActionFail("questions and answered must be dictionaries")
         if set(given) & set(args):
             twice = ", ".join(sorted(set(given) & set(args)))
             raise AnsibleActionFail(f"given both directly and in questions: {twice}")
@@ -45,17 +45,8 @@ class ActionModule(ActionBase):
                 result.update(questions.restrict(answered, own), changed=False, reused=True)
                 result.update(asked=questions.as_data(own), asked_as=account)
                 return result
-        extra = questions.normalize(also) if also and own is not None else None
-        both = questions.merge(own, extra) if extra is not None else None
-        module_args = questions.module_args(both) if both is not None else args
-        answer = self._execute_module(module_name=MODULE, module_args=module_args, task_vars=task_vars)
+        result.update(self._execute_module(module_name=MODULE, module_args=args, task_vars=task_vars))
         self._remove_tmp_path(self._connection._shell.tmpdir)
-        result.update(answer)
-        if both is not None and not answer.get("failed"):
-            result.update(questions.restrict(answer, own))
-            also_answered = questions.restrict(answer, extra)
-            also_answered.update(asked=questions.as_data(extra), asked_as=account)
-            result["also_answered"] = also_answered
         if own is not None and not result.get("failed"):
             result.update(asked=questions.as_data(own), asked_as=account)
         return result

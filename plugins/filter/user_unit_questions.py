@@ -19,8 +19,8 @@ description:
   - The questions the internal role that installs a systemd user unit asks M(lacatfly.twilight_drive.account_info)
     as the unit's account. They are the caller's, with the unit's own files and directories, the record of what it
     runs, the unit and its log rotation timer.
-  - The role asks with it, and so can a playbook that has another task ask them in the same call (the module's
-    I(also_ask)), so that the role's read then needs no call of its own.
+  - The role asks with it, and so can a playbook that has them asked earlier, in one call with others (the
+    I(accounts) of M(lacatfly.twilight_drive.host_info)), so that the role's read takes that answer instead of a call.
 options:
   _input:
     description: The unit's name.
@@ -82,15 +82,15 @@ options:
 """
 
 EXAMPLES = r"""
-- name: Ask the tunnel's questions with the backend's, in one call as the account
-  lacatfly.twilight_drive.account_info:
-    paths: [twilight/compose.yml]
-    also_ask: >-
-      {{ 'twilight-cloudflared.service'
-         | lacatfly.twilight_drive.user_unit_questions(paths=['.cloudflared/config.yml']) }}
-  become: true
-  become_user: twilight
-  register: __state
+- name: Read the tunnel's side as twilight together with root's view of the host
+  lacatfly.twilight_drive.host_info:
+    users: [twilight]
+    accounts:
+      twilight:
+        twilight-cloudflared.service: >-
+          {{ 'twilight-cloudflared.service'
+             | lacatfly.twilight_drive.user_unit_questions(paths=['.cloudflared/twilight-config.yml']) }}
+  register: __host
 """
 
 RETURN = r"""

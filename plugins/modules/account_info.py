@@ -148,27 +148,17 @@ options:
         both here and directly. Handled on the controller.
     type: dict
     default: {}
-  also_ask:
-    description:
-      - More questions for the same call, as a dictionary of this module's question options (for example another
-        service's files of the same account). Handled on the controller. The task's own result is what it would be
-        without them, and their answer is returned apart under C(also_answered), for a later task to take with
-        I(answered).
-      - Asked only when one call answers both as each would be answered alone (no wait on I(probes), the same
-        I(docker_host), I(tail_lines) and I(metric_names) where both rely on them, no path both in I(paths) and
-        I(stat_only)); otherwise this task asks its own questions only.
-    type: dict
-    default: {}
   answered:
     description:
-      - An earlier answer of this module for the same host (a registered result or its C(also_answered)). When it
-        was read as the same account and covers every question of this task, the task returns it, restricted to its
-        own questions, with C(reused=true) and no call on the host.
+      - An earlier answer of this module for the same host, such as a registered result or what
+        M(lacatfly.twilight_drive.host_info) read as the account (its C(account_reads)). When it was read as the same
+        account and covers every question of this task, the task returns it, restricted to its own questions, with
+        C(reused=true) and no call on the host.
       - The caller passes it only when nothing the questions ask about can have changed since it was read.
     type: dict
     default: {}
 notes:
-  - I(questions), I(also_ask) and I(answered) are handled on the controller by this module's action plugin.
+  - I(questions) and I(answered) are handled on the controller by this module's action plugin.
   - Needs pipelining when it runs as an unprivileged account, like every module run with C(become_user).
 extends_documentation_fragment:
   - ansible.builtin.action_common_attributes
@@ -290,10 +280,6 @@ asked_as:
   description: The account the questions were asked as (the become user, or the connection's user).
   returned: with C(asked)
   type: str
-also_answered:
-  description: The answer to I(also_ask), shaped like this result (with its own C(asked) and C(asked_as)).
-  returned: when I(also_ask) was asked in the same call
-  type: dict
 reused:
   description: True when this result is I(answered), and no call was made on the host.
   returned: when true
@@ -311,7 +297,6 @@ from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_r
 # handled by the action plugin on the controller, never passed here
 CONTROLLER_OPTIONS = {
     "questions": {"type": "dict", "default": {}},
-    "also_ask": {"type": "dict", "default": {}},
     "answered": {"type": "dict", "default": {}},
 }
 

@@ -66,7 +66,9 @@ options:
         name), each answered as that account, exactly as that module run with C(become_user) would answer it.
       - An account is read only when it exists, is not root and its user manager is running; a set is answered
         under C(account_reads) or, when the read failed, explained under C(account_read_errors). The caller decides
-        whether an answer is still current (C(account_reads_token) names this read).
+        whether an answer is still current; the action plugin records in each answer which questions it answers
+        (C(asked)) and as whom (C(asked_as)), so M(lacatfly.twilight_drive.account_info) can take it with its
+        I(answered) option.
     type: dict
     default: {}
 extends_documentation_fragment:
@@ -150,10 +152,6 @@ account_read_errors:
   description: Per account of I(accounts) (and key, when one set failed), why it was not read or not answered.
   returned: always
   type: dict
-account_reads_token:
-  description: A string naming this call's reads, for a caller that drops them once something changed.
-  returned: always
-  type: str
 """
 
 import contextlib
@@ -414,7 +412,6 @@ def main():
         rootless=rootless_facts(uids) if params["rootless"] else {},
         account_reads=reads,
         account_read_errors=read_errors,
-        account_reads_token=f"{time.time_ns()}-{os.getpid()}",
     )
 
 

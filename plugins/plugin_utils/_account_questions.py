@@ -1,13 +1,14 @@
 # Copyright (c) 2026, lacatfly
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Questions to account_info as data: asked together, answered once, each asker given its own answer.
+"""Questions to account_info as data: whether an earlier answer covers a task's, and that task's part of it.
 
-Private to this collection (no compatibility promise). The account_info action
-plugin uses it on the controller to ask two sets of questions of one account
-in one call (``merge``), to hand each set the answer it would have had alone
-(``restrict``), and to tell whether an earlier answer covers a later task's
-questions (``covers``), so that task needs no call on the host.
+Private to this collection (no compatibility promise). The account_info and
+host_info action plugins use it on the controller: host_info records which
+questions each of its answers read as an account answers (``normalize``,
+``as_data``); account_info tells whether such an earlier answer covers a
+task's questions (``covers``) and hands the task the answer it would have had
+alone (``restrict``), so that task needs no call on the host.
 
 An answer to a set of questions is the module's result restricted to the keys
 those questions name; everything outside the questions (the account's home,
@@ -110,28 +111,6 @@ def module_args(questions: Mapping[str, Any]) -> dict[str, Any]:
         value = questions[name]
         args[name] = list(value) if isinstance(value, tuple) else value
     return args
-
-
-def merge(own: Mapping[str, Any], also: Mapping[str, Any]) -> dict[str, Any] | None:
-    """One set of questions that asks both, or None when one call cannot answer both as each would be answered
-    alone: a scalar both rely on differs, either waits on its probes, or a path would be both read and only
-    stat-ed."""
-    for name, users in SCALAR_USERS.items():
-        if _uses(own, users) and _uses(also, users) and own[name] != also[name]:
-            return None
-    if (own["probes"] and own["probe_wait"]) or (also["probes"] and also["probe_wait"]):
-        return None
-    merged: dict[str, Any] = {name: tuple(sorted(set(own[name]) | set(also[name]))) for name in LISTS}
-    if set(merged["paths"]) & set(merged["stat_only"]):
-        return None
-    fields = {path: set(names) for path, names in own["json_fields"].items()}
-    for path, names in also["json_fields"].items():
-        fields.setdefault(path, set()).update(names)
-    merged["json_fields"] = {path: tuple(sorted(names)) for path, names in sorted(fields.items())}
-    for name, users in SCALAR_USERS.items():
-        merged[name] = own[name] if _uses(own, users) or not _uses(also, users) else also[name]
-    merged["docker"] = own["docker"] or also["docker"]
-    return merged
 
 
 def covers(asked: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:

@@ -1,4 +1,5 @@
-"""The account_info action plugin: one call for two sets of questions, and an earlier answer taken without a call."""
+"""The account_info action plugin: an earlier answer of the same account is taken without a call when it covers
+the task's questions."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.lacatfly.twilight_drive.plugins.action.account_info import ActionModule
+from ansible_collections.lacatfly.twilight_drive.plugins.plugin_utils import _account_questions as q
 
 BACKEND = {"paths": ["twilight/compose.yml"], "units": ["twilight-backend.service"], "docker": True}
 TUNNEL = {"paths": [".cloudflared/twilight-config.yml"], "executables": ["/usr/local/lib/twilight-drive/cloudflared"]}
@@ -28,6 +30,15 @@ def answer(args: dict) -> dict:
     }
 
 
+def earlier(*sets: dict, account: str = "twilight") -> dict:
+    """What host_info hands over: the answer to all of ``sets`` read as ``account``, with what it answers."""
+    both = {
+        name: sorted({item for one in sets for item in one.get(name, [])}) for name in ("paths", "units", "executables")
+    }
+    both["docker"] = any(one.get("docker") for one in sets)
+    return {**answer(both), "asked": q.as_data(q.normalize(both)), "asked_as": account}
+
+
 def action(args: dict, become_user: str = "twilight") -> tuple[ActionModule, list[dict]]:
     task = MagicMock(args=args, async_val=0, check_mode=False)
     play_context = MagicMock(become=True, become_user=become_user, remote_user="admin")
@@ -36,7 +47,7 @@ def action(args: dict, become_user: str = "twilight") -> tuple[ActionModule, lis
 
     def execute(module_name: str, module_args: dict, task_vars: dict) -> dict:
         assert module_name == "lacatfly.twilight_drive.account_info"
-        assert not {"questions", "also_ask", "answered"} & set(module_args)
+        assert not {"questions", "answered"} & set(module_args)
         calls.append(module_args)
         return answer(module_args)
 
@@ -49,44 +60,33 @@ def test_alone_it_asks_the_task_s_questions_and_records_them() -> None:
     plugin, calls = action({"questions": BACKEND})
     result = plugin.run(task_vars={})
     assert calls == [BACKEND]
-    assert result["paths"] == {"twilight/compose.yml": {"exists": True}} and "also_answered" not in result
+    assert result["paths"] == {"twilight/compose.yml": {"exists": True}} and "reused" not in result
     assert result["asked"]["paths"] == ["twilight/compose.yml"] and result["asked_as"] == "twilight"
 
 
-def test_also_ask_is_one_call_and_each_answer_is_as_alone() -> None:
-    plugin, calls = action({"questions": BACKEND, "also_ask": TUNNEL})
-    result = plugin.run(task_vars={})
-    assert len(calls) == 1
-    assert set(calls[0]["paths"]) == {"twilight/compose.yml", ".cloudflared/twilight-config.yml"}
-    assert result["paths"] == {"twilight/compose.yml": {"exists": True}} and result["executables"] == {}
-    also = result["also_answered"]
-    assert also["paths"] == {".cloudflared/twilight-config.yml": {"exists": True}}
-    assert also["executables"] == {"/usr/local/lib/twilight-drive/cloudflared": {"exists": True}}
-    assert also["units"] == {} and also["docker"] == {} and also["asked_as"] == "twilight"
-
-
 def test_an_earlier_answer_that_covers_the_questions_is_returned_without_a_call() -> None:
-    first, _ = action({"questions": BACKEND, "also_ask": TUNNEL})
-    earlier = first.run(task_vars={})["also_answered"]
-    plugin, calls = action({"questions": TUNNEL, "answered": earlier})
+    plugin, calls = action({"questions": TUNNEL, "answered": earlier(BACKEND, TUNNEL)})
     result = plugin.run(task_vars={})
     assert calls == []
     assert result["reused"] is True and result["changed"] is False
+    # exactly what the task would have had alone: none of the backend's answers
     assert result["paths"] == {".cloudflared/twilight-config.yml": {"exists": True}}
+    assert result["units"] == {} and result["docker"] == {}
+    assert result["executables"] == {"/usr/local/lib/twilight-drive/cloudflared": {"exists": True}}
 
 
 @pytest.mark.parametrize(
-    ("questions", "user"),
+    ("questions", "user", "given"),
     [
-        (TUNNEL, "cloudflared"),  # another account's answer
-        ({**TUNNEL, "paths": [*TUNNEL["paths"], ".cloudflared/cert.pem"]}, "twilight"),  # a question it did not ask
-        ({**TUNNEL, "docker": True}, "twilight"),
+        (TUNNEL, "cloudflared", earlier(BACKEND, TUNNEL)),  # another account's answer
+        ({**TUNNEL, "paths": [*TUNNEL["paths"], ".cloudflared/cert.pem"]}, "twilight", earlier(BACKEND, TUNNEL)),
+        ({**TUNNEL, "docker": True}, "twilight", earlier(TUNNEL)),
+        (TUNNEL, "twilight", {**earlier(BACKEND, TUNNEL), "asked": None}),  # not a recorded answer
+        (TUNNEL, "twilight", {}),
     ],
 )
-def test_an_earlier_answer_that_does_not_cover_the_questions_is_not_taken(questions: dict, user: str) -> None:
-    first, _ = action({"questions": BACKEND, "also_ask": TUNNEL})
-    earlier = first.run(task_vars={})["also_answered"]
-    plugin, calls = action({"questions": questions, "answered": earlier}, become_user=user)
+def test_an_earlier_answer_that_does_not_cover_the_questions_is_not_taken(questions: dict, user: str, given) -> None:
+    plugin, calls = action({"questions": questions, "answered": given}, become_user=user)
     result = plugin.run(task_vars={})
     assert len(calls) == 1 and "reused" not in result
 

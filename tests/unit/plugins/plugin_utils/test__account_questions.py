@@ -1,4 +1,4 @@
-"""_account_questions: two sets of questions asked in one call, each answered as it would be alone."""
+"""_account_questions: whether an earlier answer covers a task's questions, and that task's part of it."""
 
 from __future__ import annotations
 
@@ -62,48 +62,39 @@ def test_normalize_refuses_what_the_module_would_have_to_validate(args: dict) ->
     assert q.normalize(args) is None
 
 
-def test_merged_questions_answer_each_set_as_it_would_be_answered_alone() -> None:
+def union(*sets: dict) -> dict:
+    """One set of questions asking all of ``sets`` (lists joined; the scalars of the first)."""
+    both = dict(sets[0])
+    for one in sets[1:]:
+        for name in q.LISTS:
+            both[name] = tuple(sorted(set(both[name]) | set(one[name])))
+        fields = {path: set(names) for path, names in both["json_fields"].items()}
+        for path, names in one["json_fields"].items():
+            fields.setdefault(path, set()).update(names)
+        both["json_fields"] = {path: tuple(sorted(names)) for path, names in sorted(fields.items())}
+        both["docker"] = both["docker"] or one["docker"]
+    return both
+
+
+def test_an_answer_to_more_is_restricted_to_what_each_set_would_have_had_alone() -> None:
     backend, tunnel = q.normalize(BACKEND), q.normalize(TUNNEL)
-    both = q.merge(backend, tunnel)
-    assert both is not None
-    full = answer_to(both)
+    full = answer_to(union(backend, tunnel))
     assert q.restrict(full, backend) == {k: v for k, v in answer_to(backend).items() if k != "changed"}
     assert q.restrict(full, tunnel) == {k: v for k, v in answer_to(tunnel).items() if k != "changed"}
-    assert q.module_args(both)["docker"] is True
-    assert set(q.module_args(both)["paths"]) == {*BACKEND["paths"], *TUNNEL["paths"]}
 
 
-def test_json_fields_of_one_file_are_merged_and_restricted_per_asker() -> None:
+def test_json_fields_of_one_file_are_restricted_to_the_fields_asked() -> None:
     one = q.normalize({"json_fields": [{"path": "c.json", "fields": ["TunnelID"]}]})
     two = q.normalize({"json_fields": [{"path": "c.json", "fields": ["AccountTag"]}]})
-    both = q.merge(one, two)
+    both = union(one, two)
     assert both["json_fields"] == {"c.json": ("AccountTag", "TunnelID")}
     assert q.restrict(answer_to(both), one)["json_fields"] == {"c.json": {"fields": {"TunnelID": "c.json:TunnelID"}}}
-
-
-@pytest.mark.parametrize(
-    ("own", "also"),
-    [
-        ({"images": ["i"], "docker_host": "unix:///run/user/1000/docker.sock"}, {"containers": ["c"]}),
-        ({"tails": ["a.log"], "tail_lines": 10}, {"tails": ["b.log"]}),
-        ({"probes": ["http://127.0.0.1:8081/healthz"], "probe_wait": 5}, {"paths": ["a"]}),
-        ({"paths": ["a"]}, {"stat_only": ["a"]}),
-    ],
-)
-def test_questions_that_one_call_cannot_answer_as_each_alone_are_not_merged(own: dict, also: dict) -> None:
-    assert q.merge(q.normalize(own), q.normalize(also)) is None
-
-
-def test_a_docker_host_only_one_side_relies_on_is_kept() -> None:
-    rootless = {"images": ["i"], "docker_host": "unix:///run/user/1000/docker.sock"}
-    both = q.merge(q.normalize(rootless), q.normalize(TUNNEL))
-    assert both is not None and both["docker_host"] == rootless["docker_host"]
-    assert q.merge(q.normalize(TUNNEL), q.normalize(rootless))["docker_host"] == rootless["docker_host"]
+    assert q.covers(both, one) and not q.covers(one, both)
 
 
 def test_covers_needs_every_question_answered_the_same_way() -> None:
     backend, tunnel = q.normalize(BACKEND), q.normalize(TUNNEL)
-    both = q.merge(backend, tunnel)
+    both = union(backend, tunnel)
     assert q.covers(both, tunnel) and q.covers(both, backend) and q.covers(tunnel, tunnel)
     assert not q.covers(tunnel, backend)
     more = q.normalize({**TUNNEL, "paths": [*TUNNEL["paths"], ".cloudflared/cert.pem"]})
@@ -117,6 +108,6 @@ def test_covers_needs_every_question_answered_the_same_way() -> None:
 
 
 def test_recorded_questions_read_back_as_the_same_questions() -> None:
-    both = q.merge(q.normalize(BACKEND), q.normalize(TUNNEL))
+    both = union(q.normalize(BACKEND), q.normalize(TUNNEL))
     assert q.from_data(q.as_data(both)) == both
     assert q.from_data(None) is None and q.from_data({"paths": []}) is None

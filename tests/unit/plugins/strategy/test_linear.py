@@ -1,4 +1,5 @@
-"""lacatfly.twilight_drive.linear: the builtin linear strategy, each worker forked after gc.freeze()."""
+"""lacatfly.twilight_drive.linear: the builtin linear strategy, each worker forked after gc.freeze(), compiled
+templates kept while a play runs."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ from ansible_collections.lacatfly.twilight_drive.plugins.strategy import linear
 
 
 @pytest.fixture(autouse=True)
-def _unfrozen():
+def _unfrozen(monkeypatch):
+    # nothing kept under the home of whoever runs the tests, unless a test says where
+    monkeypatch.setenv("TWILIGHT_DRIVE_TEMPLATE_CACHE", "off")
     gc.unfreeze()
     yield
     gc.unfreeze()
@@ -68,3 +71,33 @@ def test_a_play_returns_what_the_builtin_run_returns(monkeypatch) -> None:
     monkeypatch.setattr(BuiltinLinear, "run", lambda self, iterator, play_context: 4)
     assert bare_strategy().run("iterator", "ctx") == 4
     assert gc.get_freeze_count() == 0
+
+
+def test_compiled_templates_are_kept_while_the_play_runs_in_the_directory_given(monkeypatch, tmp_path) -> None:
+    from jinja2 import Environment
+
+    original = Environment.compile
+    during = []
+
+    def run(self, iterator, play_context):
+        during.append(Environment.compile is not original)
+        Environment().from_string("{{ 1 + 1 }}")
+        return 0
+
+    monkeypatch.setattr(BuiltinLinear, "run", run)
+    monkeypatch.setenv("TWILIGHT_DRIVE_TEMPLATE_CACHE", str(tmp_path / "templates"))
+    assert bare_strategy().run("iterator", "ctx") == 0
+    assert during == [True]
+    assert len(list((tmp_path / "templates").iterdir())) == 1
+    assert Environment.compile is original
+
+
+def test_off_leaves_the_compilation_to_jinja(monkeypatch) -> None:
+    from jinja2 import Environment
+
+    original = Environment.compile
+    during = []
+    monkeypatch.setattr(BuiltinLinear, "run", lambda self, i, p: during.append(Environment.compile is original))
+    monkeypatch.setenv("TWILIGHT_DRIVE_TEMPLATE_CACHE", "off")
+    bare_strategy().run("iterator", "ctx")
+    assert during == [True]
