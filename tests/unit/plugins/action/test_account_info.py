@@ -92,6 +92,6 @@ def test_an_earlier_answer_that_does_not_cover_the_questions_is_not_taken(questi
 
 
 def test_a_question_given_twice_is_refused() -> None:
-    plugin, _ = action({"questions": BACKEND, "paths": ["twilight/.env"]})
+    plugin = action({"questions": BACKEND, "paths": ["twilight/.env"]})[0]
     with pytest.raises(AnsibleActionFail, match="paths"):
         plugin.run(task_vars={})

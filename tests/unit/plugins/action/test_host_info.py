@@ -36,11 +36,11 @@ def test_answers_read_as_an_account_say_what_they_answer_and_as_whom() -> None:
 
 
 def test_without_accounts_the_result_is_the_module_s() -> None:
-    result, _ = run({"users": ["twilight"]}, {"changed": False, "users": {"twilight": {"exists": True}}})
+    result = run({"users": ["twilight"]}, {"changed": False, "users": {"twilight": {"exists": True}}})[0]
     assert result == {"changed": False, "users": {"twilight": {"exists": True}}}
 
 
 def test_questions_that_are_not_plain_data_get_no_record() -> None:
     args = {"accounts": {"twilight": {"x": {"paths": "not-a-list"}}}}
-    result, _ = run(args, {"account_reads": {"twilight": {"x": {"paths": {}}}}})
+    result = run(args, {"account_reads": {"twilight": {"x": {"paths": {}}}}})[0]
     assert "asked" not in result["account_reads"]["twilight"]["x"]
