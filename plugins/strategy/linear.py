@@ -37,6 +37,11 @@ notes:
     or the path in the environment variable C(TWILIGHT_DRIVE_TEMPLATE_CACHE); V(off) there compiles as Ansible does.
     It may be deleted at any time; it grows by one small file per template string compiled.
   - Use it as a play keyword, V(lacatfly.twilight_drive.linear) for C(strategy), or with C(ANSIBLE_STRATEGY).
+  - ansible-core 2.19 and 2.21 print a deprecation warning for every strategy outside C(ansible.builtin), this one
+    included, and say that third-party strategies will go in a future release with no replacement planned. The
+    collection supports ansible-core up to 2.21 (C(meta/runtime.yml)); its playbooks would need
+    P(ansible.builtin.linear#strategy) again on a release without them, and would be slower by what this strategy
+    saves.
 """
 
 import gc
