@@ -37,7 +37,9 @@ LISTS = {
     "metrics": "metrics",
     "versions": "versions",
 }
-# The options that are not lists of questions, with the module's defaults.
+# The options that are not lists of questions, with the module's defaults (a unit test keeps both tables equal to
+# the module's argument spec, plugins/module_utils/_account_read.py, which this module does not import: it runs in
+# every worker that runs account_info).
 SCALARS = {
     "tail_lines": 30,
     "probe_wait": 0.0,
@@ -103,16 +105,6 @@ def normalize(args: Mapping[str, Any]) -> dict[str, Any] | None:
     return questions
 
 
-def module_args(questions: Mapping[str, Any]) -> dict[str, Any]:
-    """The module's arguments for normalized questions."""
-    args: dict[str, Any] = {name: list(questions[name]) for name in LISTS}
-    args["json_fields"] = [{"path": path, "fields": list(names)} for path, names in questions["json_fields"].items()]
-    for name in SCALARS:
-        value = questions[name]
-        args[name] = list(value) if isinstance(value, tuple) else value
-    return args
-
-
 def covers(asked: Mapping[str, Any], wanted: Mapping[str, Any]) -> bool:
     """Whether the answer to ``asked`` holds everything the answer to ``wanted`` would, answered the same way."""
     for name in LISTS:
@@ -151,8 +143,11 @@ def restrict(answer: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, 
 
 def as_data(questions: Mapping[str, Any]) -> dict[str, Any]:
     """Normalized questions as plain lists and dicts (what a result records as ``asked``)."""
-    data = module_args(questions)
+    data: dict[str, Any] = {name: list(questions[name]) for name in LISTS}
     data["json_fields"] = {path: list(names) for path, names in questions["json_fields"].items()}
+    for name in SCALARS:
+        value = questions[name]
+        data[name] = list(value) if isinstance(value, tuple) else value
     return data
 
 

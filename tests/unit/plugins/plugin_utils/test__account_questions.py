@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.lacatfly.twilight_drive.plugins.module_utils._account_read import ARGUMENT_SPEC
 from ansible_collections.lacatfly.twilight_drive.plugins.plugin_utils import _account_questions as q
 
 BACKEND = {
@@ -111,3 +112,12 @@ def test_recorded_questions_read_back_as_the_same_questions() -> None:
     both = union(q.normalize(BACKEND), q.normalize(TUNNEL))
     assert q.from_data(q.as_data(both)) == both
     assert q.from_data(None) is None and q.from_data({"paths": []}) is None
+
+
+def test_the_tables_are_the_module_s_options_and_defaults() -> None:
+    """An option added to account_info without a place here would make every task ask for itself, silently."""
+    assert set(q.LISTS) | set(q.SCALARS) | {"json_fields"} == set(ARGUMENT_SPEC)
+    for name, default in q.SCALARS.items():
+        assert ARGUMENT_SPEC[name]["default"] == (list(default) if isinstance(default, tuple) else default), name
+    for name in q.LISTS:
+        assert ARGUMENT_SPEC[name] == {"type": "list", "elements": "str", "default": []}, name
