@@ -1,4 +1,4 @@
-"""Hardening, measured: listeners, the CIS Docker Benchmark section 5 checks for one service, unit scores."""
+"""Hardening, measured: listeners, the CIS Docker Benchmark section 5 checks for each container, unit scores."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from twilight_harness import HEALTHZ, READY, TUNNEL_UNIT, Account, docker_inspect, main_pid
 
 # CIS Docker Benchmark v1.6 section 5 checks that apply to one compose service,
-# evaluated from `docker inspect twilight-backend`. Each: (id, title, check).
+# evaluated from `docker inspect` of each container of the project (the backend
+# and the keeper). Each: (id, title, check).
 SENSITIVE = ("/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr", "/var/run/docker.sock", "/run/docker.sock")
 CIS = [
     ("5.4", "no privileged container", lambda c: c["HostConfig"]["Privileged"] is False),
@@ -66,14 +67,30 @@ WAIVERS = {
 }
 
 
-@pytest.mark.parametrize(("cis_id", "title", "check"), CIS, ids=[f"{c[0]}-{c[1]}" for c in CIS])
-def test_cis_docker_section5(host, cis_id: str, title: str, check) -> None:
-    assert check(docker_inspect(host, "twilight-backend")), f"CIS {cis_id} {title}"
+# The keeper (an idle catatonit, nothing in its image but that binary) serves
+# nothing, so it has nothing a healthcheck could ask; restart: unless-stopped
+# brings it back if it exits.
+KEEPER_WAIVERS = {"5.26": "the keeper serves nothing: no healthcheck to define"}
+CASES = [("twilight-backend", *c) for c in CIS] + [("twilight-keeper", *c) for c in CIS if c[0] not in KEEPER_WAIVERS]
 
 
-def test_restart_policy_is_the_documented_waiver(host) -> None:
-    assert docker_inspect(host, "twilight-backend")["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
+@pytest.mark.parametrize(("container", "cis_id", "title", "check"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES])
+def test_cis_docker_section5(host, container: str, cis_id: str, title: str, check) -> None:
+    assert check(docker_inspect(host, container)), f"{container}: CIS {cis_id} {title}"
+
+
+@pytest.mark.parametrize("container", ["twilight-backend", "twilight-keeper"])
+def test_restart_policy_is_the_documented_waiver(host, container: str) -> None:
+    assert docker_inspect(host, container)["HostConfig"]["RestartPolicy"]["Name"] == "unless-stopped"
     assert set(WAIVERS) == {"5.14", "5.1/5.2"}
+
+
+def test_the_keeper_publishes_nothing_and_runs_only_catatonit(host) -> None:
+    keeper = docker_inspect(host, "twilight-keeper")
+    assert not keeper["HostConfig"]["PortBindings"]
+    assert not keeper["Mounts"]
+    assert keeper["Config"]["Entrypoint"] == ["/catatonit", "-P"]
+    assert keeper["State"]["Running"] is True
 
 
 @pytest.mark.parametrize("port", [8081, 9090])

@@ -6,12 +6,13 @@ set -eu
 : "${SUITE:?}" "${MIRROR:?}"
 export DEBIAN_FRONTEND=noninteractive
 
-# rootlesskit, slirp4netns and uidmap: what rootless mode needs (the roles
-# install them on a VPS; the instances have no network, so they are baked in).
+# rootlesskit, slirp4netns and uidmap: what rootless mode needs; catatonit: the
+# keeper's pause binary (the roles install them on a VPS; the instances have no
+# network, so they are baked in).
 # docker-registry (the CNCF distribution registry) and apache2-utils (htpasswd
 # for its authentication) are test fixtures: pulls by digest and private images.
 pkgs="systemd systemd-sysv dbus libpam-systemd python3 python3-yaml python3-debian sudo curl
-      ca-certificates iproute2 procps docker.io rootlesskit slirp4netns uidmap
+      ca-certificates iproute2 procps docker.io rootlesskit slirp4netns uidmap catatonit
       docker-registry apache2-utils"
 case "$SUITE" in
   bookworm) ;;  # compose v2 comes from trixie below

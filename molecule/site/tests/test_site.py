@@ -9,6 +9,7 @@ from twilight_harness import (
     DOCKER_MODE,
     Account,
     assert_check_mode_changes_nothing,
+    docker_inspect,
     instance_name,
     run_playbook,
     scenario_dir,
@@ -106,3 +107,38 @@ def test_a_run_with_nothing_to_change_reads_each_account_once_with_root_s_view(h
     )
     assert changing.rc == 0, changing.output
     assert account_reads(changing.output) == [*before, False], changing.output
+
+
+def network_identity(host) -> dict[str, str]:
+    """What the kernel's neighbour cache of the project's bridge holds for the backend, and the keeper's container."""
+    backend = docker_inspect(host, "twilight-backend")
+    (network,) = backend["NetworkSettings"]["Networks"].values()
+    return {
+        "ip": network["IPAddress"],
+        "mac": network["MacAddress"],
+        "keeper": docker_inspect(host, "twilight-keeper")["Id"],
+    }
+
+
+def test_a_version_change_replaces_the_backend_behind_the_same_address_while_the_keeper_stays(host) -> None:
+    """The keeper holds a port of the project's bridge while the backend's container is replaced, so the bridge keeps
+    its carrier and the kernel keeps its entry for the backend's address; that entry stays right only if the new
+    container comes back with the same IP and MAC address (docs/performance.md, the version change gap). An engine
+    that gave the new container another MAC would make that entry wrong until it expired: this catches it."""
+    before = network_identity(host)
+    served = host.check_output("curl -sf http://127.0.0.1:8081/version")
+    try:
+        for version in ("0.0.2-standin", served):
+            started = docker_inspect(host, "twilight-backend")["Id"]
+            run = run_playbook(
+                scenario_dir() / "converge.yml",
+                extra_vars={"twilight_backend_version": version, "twilight_backend_backup_keep": 0},
+                limit=instance_name(host),
+            )
+            assert run.rc == 0, run.output
+            assert host.check_output("curl -sf http://127.0.0.1:8081/version") == version
+            assert docker_inspect(host, "twilight-backend")["Id"] != started, "the backend's container was not replaced"
+            assert network_identity(host) == before, version
+    finally:
+        if host.run("curl -sf http://127.0.0.1:8081/version").stdout != served:
+            run_playbook(scenario_dir() / "converge.yml", limit=instance_name(host))
