@@ -47,6 +47,11 @@ CASES: list[tuple[str, dict, tuple[str, ...]]] = [
     ("tag-bad", {"twilight_backend_version": "-latest"}, ("twilight_backend_version", "not a valid image tag")),
     ("digest-bad", {"twilight_backend_image_digest": "sha256:abc"}, ("twilight_backend_image_digest", "sha256:<64")),
     ("pull-choice", {"twilight_backend_pull": "sometimes"}, ("twilight_backend_pull", "missing, always")),
+    (
+        "keeper-package-option",
+        {"twilight_backend_keeper_packages": ["catatonit", "-o=Dpkg::Options::=--force-all"]},
+        ("twilight_backend_keeper_packages", "Debian package names"),
+    ),
     ("memory-bad", {"twilight_backend_memory": "lots"}, ("twilight_backend_memory", "size")),
     ("cpus-zero", {"twilight_backend_cpus": 0}, ("twilight_backend_cpus", "greater than 0")),
     ("cpus-not-float", {"twilight_backend_cpus": "fast"}, ("twilight_backend_cpus", "float")),
