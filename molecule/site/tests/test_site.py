@@ -84,20 +84,32 @@ REUSED = re.compile(r'^\s*"?reused"?: true,?$', re.MULTILINE)
 ACCOUNT_READ = "TASK [lacatfly.twilight_drive.internal_user_unit : Read the account's files, units, images and services"
 
 
+ROOT_READ = (
+    "TASK [lacatfly.twilight_drive.internal_user_unit : Read the accounts, the docker group and units named like ours"
+)
+
+
+def root_reads(output: str) -> list[bool]:
+    """For each role's read of root's side in a run's -v output, in order: whether it made a call (not skipped)."""
+    return ["\nskipping: [" not in part.split("\nTASK [")[0] for part in output.split(ROOT_READ)[1:]]
+
+
 def account_reads(output: str) -> list[bool]:
     """For each read of an account's side in a run's -v output, in order: whether it was an earlier answer."""
     return [REUSED.search(part.split("\nTASK [")[0]) is not None for part in output.split(ACCOUNT_READ)[1:]]
 
 
 def test_a_run_with_nothing_to_change_reads_each_account_once_with_root_s_view(host) -> None:
-    """host_info reads what both services ask of the account (from a child that became the account); each role takes
-    that answer instead of a call, the tunnel only while the backend has changed nothing (here: would change, in
-    check mode). In rootless mode the backend's engine is the account's own, known only from the host: the engine's
-    read and the backend's are calls of their own."""
+    """host_info reads what both services ask of the account (from a child that became the account) and of root;
+    each role takes that answer instead of a call, the tunnel only while the backend has changed nothing (here: would
+    change, in check mode). In rootless mode the backend's engine is the account's own, known only from the host: the
+    engine's read and the backend's are calls of their own."""
     before = [False, False] if DOCKER_MODE == "rootless" else [True]
     run = run_playbook(scenario_dir() / "converge.yml", "--check", "-v", limit=instance_name(host))
     assert run.rc == 0, run.output
     assert account_reads(run.output) == [*before, True], run.output
+    # root's side too: site.yml's host_info answers what each role asks root (the backend's rootless engine aside)
+    assert root_reads(run.output) == [DOCKER_MODE == "rootless", False], run.output
     changing = run_playbook(
         scenario_dir() / "converge.yml",
         "--check",
