@@ -113,6 +113,20 @@ def _account_with_linger(host, name: str) -> None:
     host.check_output(f"timeout 30 sh -c 'until [ -S /run/user/{uid}/systemd/private ]; do sleep 1; done'")
 
 
+def test_check_mode_names_a_package_it_would_install_and_does_not_fail(host) -> None:
+    """--check never fails on a fresh host: check mode updates no apt lists, so a package they do not know yet (a
+    fresh host's empty lists) would fail apt there. The run names it instead, installs nothing and goes on."""
+    run = run_playbook(
+        scenario_dir() / "converge.yml",
+        "--check",
+        extra_vars={"twilight_backend_keeper_packages": ["catatonit", "twilight-not-a-package"]},
+        limit=instance_name(host),
+    )
+    assert run.rc == 0, run.output
+    assert "Check mode: would install twilight-not-a-package (apt)" in run.output, run.output
+    assert host.run("dpkg-query -W twilight-not-a-package").rc != 0
+
+
 def test_missing_env_refused(host) -> None:
     _account_with_linger(host, "otherdeploy")
     _refused(
